@@ -1,0 +1,1 @@
+"""TextAttack constraints rbx adds, each guarding part of a recipe's label-preservation promise."""

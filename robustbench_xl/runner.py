@@ -1,0 +1,323 @@
+"""One attack cell: (model, language, recipe, sample, seed) -> results folder. Resumable.
+
+``attack(config)`` validates everything cheap first (language, recipe, output folder, data), then
+loads the model, builds the TextAttack ``Attack`` from the recipe and attacks each example, appending
+one line per finished example to ``examples.jsonl`` (flushed and fsynced). ``resume=True`` continues
+a killed run: a truncated last line is cut off and finished examples are not redone. Each example is
+attacked with generators seeded from (seed, example id) and with empty caches, so a resumed run ends
+byte-identical to an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import RbxError
+from .lang import validate_lang
+from .recipes import PAIR_COLUMNS, load_recipe
+from .results import (EXAMPLES_FILE, RUN_FILE, SCHEMA_VERSION, SUMMARY_FILE, dumps_line, read_examples,
+                      repair_examples_file, summarize, write_json_atomic)
+
+
+@dataclass
+class AttackConfig:
+    """Everything that defines an attack cell (mirrors ``rbx attack``'s options)."""
+
+    lang: str
+    recipe: str
+    model: str | None = None  # checkpoint folder, hub id or shipped victim id; None = default victim
+    dataset: str = "pawsx"
+    split: str = "dev"
+    n: int | None = 200
+    seed: int = 0
+    ids: list[str] | None = None
+    query_budget: int = 500
+    batch_size: int = 32
+    max_length: int = 128
+    perturb: str | None = None
+    out: str = "results"
+    columns: str | None = None
+    label_map: str | None = None
+    max_chars: int = 2000
+    model_id: str | None = None
+    trust_remote_code: bool = False
+
+
+@dataclass
+class CellPaths:
+    root: Path
+    examples: Path = field(init=False)
+    summary: Path = field(init=False)
+    run: Path = field(init=False)
+
+    def __post_init__(self):
+        self.examples = self.root / EXAMPLES_FILE
+        self.summary = self.root / SUMMARY_FILE
+        self.run = self.root / RUN_FILE
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"robustbench_xl": __version__}
+    for package in ("textattack", "transformers", "torch", "stanza"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = None
+    return out
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".rbx-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RbxError(f"cannot write results to {folder}: {exc.strerror or exc}") from None
+
+
+def _example_seed(seed: int, example_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}\x1f{example_id}".encode()).digest()[:4], "big")
+
+
+def _seed_everything(value: int) -> None:
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(value)
+    np.random.seed(value)
+    torch.manual_seed(value)
+
+
+def _probs(raw) -> list[float] | None:
+    if raw is None:
+        return None
+    return [round(float(x), 6) for x in list(raw)]
+
+
+def _word_edits(lang: str, before: str, after: str) -> tuple[int, list[list[str]]]:
+    from .lang import words
+
+    a, b = words(lang, before), words(lang, after)
+    edits, changed = [], 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            edits.append([" ".join(a[i1:i2]), " ".join(b[j1:j2])])
+            changed += max(i2 - i1, j2 - j1)
+    return changed, edits
+
+
+class CellRunner:
+    """Attacks the examples of one cell and writes its results (use :func:`attack`)."""
+
+    def __init__(self, config: AttackConfig):
+        self.config = config
+        self.lang = validate_lang(config.lang)
+        self.recipe = load_recipe(config.recipe)
+        self.recipe.check_language(self.lang)
+        self.perturb = config.perturb or self.recipe.perturb
+        if self.perturb not in ("sentence1", "sentence2", "both"):
+            raise RbxError(f"--perturb must be sentence1, sentence2 or both, got {self.perturb!r}")
+        if config.query_budget is not None and config.query_budget < 1:
+            raise RbxError("--query-budget must be at least 1")
+        out = Path(config.out).expanduser()
+        _check_writable(out)
+        from .data import load_examples
+
+        self.sample = load_examples(config.dataset, self.lang, config.split, n=config.n, seed=config.seed,
+                                    ids=config.ids, columns=config.columns)
+        from .models import load_victim
+
+        self.victim = load_victim(config.model, label_map=config.label_map,
+                                  trust_remote_code=config.trust_remote_code, model_id=config.model_id)
+        self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
+        self.cell_config = self._cell_config()
+        self.config_hash = hashlib.sha256(json.dumps(self.cell_config, sort_keys=True).encode()).hexdigest()
+
+    def _cell_config(self) -> dict:
+        """What determines the outputs (batch size and output folder do not)."""
+        c = self.config
+        return {
+            "model": {"id": self.victim.id, "checkpoint": self.victim.checkpoint,
+                      "fingerprint": self.victim.fingerprint, "label_order": list(self.victim.label_order)},
+            "lang": self.lang,
+            "recipe": {"name": self.recipe.name, "version": self.recipe.version, "file_hash": self.recipe.file_hash},
+            "data": {"dataset": c.dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
+                     "source": self.sample.source, "n_selected": len(self.sample)},
+            "examples_fingerprint": self.sample.fingerprint,
+            "seed": c.seed, "query_budget": c.query_budget, "max_length": c.max_length,
+            "perturb": self.perturb, "max_chars": c.max_chars,
+        }
+
+    # -- resume bookkeeping ----------------------------------------------------------------
+    def _prepare_folder(self, resume: bool, overwrite: bool) -> list[dict]:
+        _check_writable(self.paths.root)
+        existing = self.paths.examples.exists() and self.paths.examples.stat().st_size > 0
+        if existing and overwrite:
+            for path in (self.paths.examples, self.paths.summary, self.paths.run):
+                path.unlink(missing_ok=True)
+            existing = False
+        if existing:
+            previous = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
+            if previous.get("config_hash") != self.config_hash:
+                raise RbxError(f"{self.paths.root} holds results of a different configuration; "
+                               "use another --out or --overwrite")
+            if not resume:
+                done, _ = read_examples(self.paths.examples)
+                if len(done) < len(self.sample):
+                    raise RbxError(f"{self.paths.root} has {len(done)} of {len(self.sample)} examples; "
+                                   "pass --resume to continue or --overwrite to start over")
+            repair_examples_file(self.paths.examples)
+            done, _ = read_examples(self.paths.examples)
+            expected = self.sample.ids[:len(done)]
+            if [r["id"] for r in done] != expected:
+                raise RbxError(f"{self.paths.examples} does not match this sample's order; use --overwrite")
+            return done
+        write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
+                                           "wall_time_s": 0.0})
+        return []
+
+    # -- one example -----------------------------------------------------------------------
+    def _record(self, example, attack, wrapper) -> dict:
+        from .lang.attacked_text import MultilingualAttackedText
+
+        c = self.config
+        record = {"id": example.id, "lang": self.lang, "status": "skipped", "skip_reason": None,
+                  "label": example.label,
+                  "original": {"sentence1": example.sentence1, "sentence2": example.sentence2},
+                  "perturbed": None, "pred_before": None, "pred_after": None, "prob_before": None,
+                  "prob_after": None, "clean_correct": None, "robust_correct": None, "queries": 0,
+                  "budget_exhausted": False, "words_total": 0, "words_perturbed": 0,
+                  "perturbed_share": None, "edits": []}
+        columns = PAIR_COLUMNS if self.perturb == "both" else (self.perturb,)
+        for s in (example.sentence1, example.sentence2):
+            if not s.strip():
+                record["skip_reason"] = "empty sentence"
+                return record
+            if len(s) > c.max_chars:
+                record["skip_reason"] = f"too long: {len(s)} chars > {c.max_chars}"
+                return record
+        text = MultilingualAttackedText.from_pair(example.sentence1, example.sentence2, (self.lang, self.lang))
+        record["words_total"] = sum(len(text.words_per_input[PAIR_COLUMNS.index(col)]) for col in columns)
+        _seed_everything(_example_seed(c.seed, example.id))
+        attack.clear_cache()
+        wrapper.clear_cache()
+        try:
+            result = attack.attack(text, example.label)
+        except RbxError:
+            raise
+        except Exception as exc:  # one broken example is recorded, the others go on
+            record["skip_reason"] = f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            return record
+        original, perturbed = result.original_result, result.perturbed_result
+        record["pred_before"] = int(original.output)
+        record["prob_before"] = _probs(original.raw_output)
+        record["clean_correct"] = record["pred_before"] == example.label
+        kind = type(result).__name__
+        if kind == "SkippedAttackResult":
+            record["skip_reason"] = "misclassified"
+            record["robust_correct"] = False
+            return record
+        record["queries"] = int(perturbed.num_queries)
+        record["budget_exhausted"] = bool(c.query_budget and perturbed.num_queries >= c.query_budget)
+        record["pred_after"] = int(perturbed.output)
+        record["prob_after"] = _probs(perturbed.raw_output)
+        if kind == "SuccessfulAttackResult":
+            adv = perturbed.attacked_text
+            record["status"] = "succeeded"
+            record["perturbed"] = {"sentence1": adv._text_input["sentence1"], "sentence2": adv._text_input["sentence2"]}
+            changed, edits = 0, []
+            for col in columns:
+                n, e = _word_edits(self.lang, record["original"][col], record["perturbed"][col])
+                changed, edits = changed + n, edits + e
+            record["words_perturbed"] = changed
+            record["perturbed_share"] = round(changed / record["words_total"], 6) if record["words_total"] else None
+            record["edits"] = edits
+            record["robust_correct"] = False
+        else:
+            record["status"] = "failed"
+            record["robust_correct"] = True
+        return record
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self, resume: bool = False, overwrite: bool = False, progress: bool = True) -> dict:
+        done = self._prepare_folder(resume, overwrite)
+        todo = self.sample.examples[len(done):]
+        started = time.perf_counter()
+        if todo:
+            wrapper = self.victim.wrapper(max_length=self.config.max_length, batch_size=self.config.batch_size)
+            attack = self.recipe.build_attack(self.lang, wrapper, perturb=self.perturb, seed=self.config.seed,
+                                              query_budget=self.config.query_budget)
+            self._attack_all(todo, done, attack, wrapper, progress)
+        return self._finish(time.perf_counter() - started)
+
+    def _attack_all(self, todo, done, attack, wrapper, show_progress: bool) -> None:
+        from .progress import attack_progress
+
+        counts = {"succeeded": 0, "failed": 0, "skipped": 0}
+        for r in done:
+            counts[r["status"]] += 1
+        label = f"{self.victim.id} · {self.lang} · {self.recipe.name}"
+        with open(self.paths.examples, "a", encoding="utf-8") as handle, \
+                attack_progress(label, total=len(self.sample), completed=len(done), enabled=show_progress) as bar:
+            for example in todo:
+                record = self._record(example, attack, wrapper)
+                handle.write(dumps_line(record))
+                handle.flush()
+                os.fsync(handle.fileno())
+                counts[record["status"]] += 1
+                bar.advance(counts)
+
+    def _finish(self, elapsed: float) -> dict:
+        records, _ = read_examples(self.paths.examples)
+        run_info = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
+        wall = round(float(run_info.get("wall_time_s", 0.0)) + elapsed, 3)
+        write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
+                                           "wall_time_s": wall})
+        summary = {
+            "schema_version": SCHEMA_VERSION,
+            "model": self.cell_config["model"],
+            "lang": self.lang,
+            "recipe": {"name": self.recipe.name, "version": self.recipe.version},
+            "seed": self.config.seed,
+            **summarize(records),
+            "wall_time_s": wall,
+            "versions": _versions(),
+            "config": self.cell_config,
+            "config_hash": self.config_hash,
+            "examples_fingerprint": self.sample.fingerprint,
+            "complete": len(records) == len(self.sample),
+            "dataset": {"source": self.sample.source, "dropped_untranslated": self.sample.dropped_untranslated,
+                        "problems": [str(p) for p in self.sample.problems[:20]],
+                        "n_problems": len(self.sample.problems)},
+        }
+        write_json_atomic(self.paths.summary, summary)
+        summary["results_dir"] = str(self.paths.root)
+        return summary
+
+
+def attack(config: AttackConfig, resume: bool = False, overwrite: bool = False, progress: bool = True) -> dict:
+    """Run one attack cell (see :class:`AttackConfig`); returns the summary (also in summary.json)."""
+    return CellRunner(config).run(resume=resume, overwrite=overwrite, progress=progress)
+
+
+def config_from_dict(values: dict) -> AttackConfig:
+    known = {f for f in AttackConfig.__dataclass_fields__}
+    unknown = set(values) - known
+    if unknown:
+        raise RbxError(f"unknown attack option(s): {', '.join(sorted(unknown))}")
+    return AttackConfig(**values)
+
+
+__all__ = ["AttackConfig", "CellRunner", "attack", "config_from_dict", "asdict"]
