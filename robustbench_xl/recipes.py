@@ -29,11 +29,13 @@ PERTURB_CHOICES = ("sentence1", "sentence2", "both")
 COMPONENTS: dict[str, dict[str, tuple[str, bool]]] = {
     "transformation": {
         "char-noise": ("robustbench_xl.transformations.char_noise:CharNoise", True),
+        "word-order": ("robustbench_xl.transformations.word_order:WordOrder", True),
     },
     "constraint": {
         "repeat-modification": ("textattack.constraints.pre_transformation:RepeatModification", False),
         "max-words-perturbed": ("textattack.constraints.overlap:MaxWordsPerturbed", False),
         "protected-words": ("robustbench_xl.constraints.protected_words:ProtectedWords", True),
+        "sentence-edit-budget": ("robustbench_xl.constraints.edit_budget:SentenceEditBudget", False),
     },
     "search": {
         "greedy-word-swap-wir": ("textattack.search_methods:GreedyWordSwapWIR", False),

@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
+import regex
+
 from ..offline import import_textattack
 from .normalize import nfc
 from .segment import segment
@@ -33,6 +35,7 @@ from .segment import segment
 _AttackedText = import_textattack().shared.AttackedText
 
 PAIR_COLUMNS = ("sentence1", "sentence2")
+_NON_SPACE = regex.compile(r"\S+")
 
 
 class MultilingualAttackedText(_AttackedText):
@@ -123,9 +126,9 @@ class MultilingualAttackedText(_AttackedText):
                         end += 1
                 out.append(gap)
                 base = sum(len(piece) for piece in out)
-                pieces = [(base + w.start, base + w.end) for w in segment(lang, new_seq)] if new_seq else []
-                if new_seq and not pieces:  # e.g. a word turned into punctuation: keep it a word
-                    pieces = [(base, base + len(new_seq))]
+                # TextAttack's convention: a replacement is one word unless it contains spaces
+                # (an insertion of several words). Re-segmenting it would move word boundaries.
+                pieces = [(base + m.start(), base + m.end()) for m in _NON_SPACE.finditer(new_seq)]
                 out.append(new_seq)
                 out_spans.extend(pieces)
                 self._track(attrs, global_i, new_i, old_word, new_seq, len(pieces))

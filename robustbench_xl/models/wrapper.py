@@ -23,6 +23,7 @@ import numpy as np
 from ..offline import import_textattack
 
 _ModelWrapper = import_textattack().models.wrappers.ModelWrapper
+_CHARS_PER_TOKEN = 32  # no subword piece of a real vocabulary is longer
 
 
 @dataclass
@@ -76,8 +77,12 @@ class PairClassifierWrapper(_ModelWrapper):
         return out
 
     def _encode(self, pairs: list[tuple[str, ...]]):
-        firsts = [p[0] for p in pairs]
-        seconds = [p[1] for p in pairs] if len(pairs[0]) > 1 else None
+        # Cut very long texts before the tokenizer sees them: the fast tokenizer's pair truncation
+        # builds overflow windows and can use gigabytes on 10k-character inputs. Keeping
+        # _CHARS_PER_TOKEN characters per allowed token leaves the truncated result unchanged.
+        limit = self.max_length * _CHARS_PER_TOKEN
+        firsts = [p[0][:limit] for p in pairs]
+        seconds = [p[1][:limit] for p in pairs] if len(pairs[0]) > 1 else None
         return self.tokenizer(firsts, seconds, truncation="longest_first" if seconds else True,
                               max_length=self.max_length, padding=False)
 

@@ -1,0 +1,30 @@
+# Two commands: `make demo` and `make test`. Both create .venv if it is missing, install the project
+# into it (torch first: its CPU build), and are safe to run again.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.rbx-installed
+DEMO_OUT := results/demo
+
+.PHONY: demo test install clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/rbx attack --lang ko --recipe char-noise --n 30 --query-budget 200 --out $(DEMO_OUT) --resume
+	$(BIN)/rbx leaderboard build --results $(DEMO_OUT) --out $(DEMO_OUT)/leaderboard
+
+clean-demo:
+	rm -rf $(DEMO_OUT)
