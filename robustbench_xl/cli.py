@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from . import cli_leaderboard
 from .errors import RbxError
 
 app = typer.Typer(
@@ -134,6 +135,11 @@ def recipes_show(name: str = typer.Argument(..., help="Recipe name or YAML path.
 
     recipe = load_recipe(name)
     Console().print(Syntax(Path(recipe.path).read_text(encoding="utf-8"), "yaml", word_wrap=True))
+
+
+# Commands from the other layers' CLI modules (each is light to import; work is imported lazily).
+app.add_typer(cli_leaderboard.app, name="leaderboard")
+app.command("check")(cli_leaderboard.check_command)
 
 
 def main() -> None:

@@ -45,13 +45,11 @@ def model_id_for(spec: str) -> str:
 
 def _resolve(spec: str | None) -> tuple[str, Path | str, str]:
     """(model id, folder or hub id, where it came from)."""
-    try:
-        from . import victims
-    except ImportError:  # TEMP until victims.py lands
-        victims = None
+    from . import victims
+
     if spec is None:
         spec = victims.DEFAULT_VICTIM
-    folder = victims.resolve_victim(spec) if victims else None
+    folder = victims.resolve_victim(spec)
     if folder is not None:
         return model_id_for(spec), Path(folder), "victim"
     path = Path(spec).expanduser()

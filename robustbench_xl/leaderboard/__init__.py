@@ -1,0 +1,18 @@
+"""The leaderboard: model registry + attack results -> statistics -> terminal, README.md, JSON, HTML.
+
+Modules: ``registry`` (schema of ``leaderboard/models/<id>.yaml``), ``results`` (reading results
+folders, choosing comparable runs), ``stats`` (bootstrap, McNemar, Holm), ``compare`` (STILTs vs
+standard), ``build`` (the API), ``render_terminal`` / ``render_markdown`` / ``render_html``.
+
+Example::
+
+    from robustbench_xl.leaderboard import build_leaderboard
+    board = build_leaderboard("results", "leaderboard/models", "leaderboard")
+"""
+
+from __future__ import annotations
+
+from robustbench_xl.leaderboard.build import Leaderboard, build_leaderboard, compute_leaderboard
+from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
+
+__all__ = ["Leaderboard", "ModelEntry", "build_leaderboard", "compute_leaderboard", "load_registry"]

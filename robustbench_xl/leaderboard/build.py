@@ -1,0 +1,223 @@
+"""Build the leaderboard: registry + results -> statistics -> terminal, README.md, JSON, HTML.
+
+Card
+- What: ``build_leaderboard(results, models, out)`` reads the registry and every run, keeps one
+  comparable run per (model, language, recipe), computes per-cell metrics with 95% bootstrap CIs over
+  examples, the STILTs-minus-standard comparisons with Holm-adjusted McNemar p-values, and writes
+  ``README.md``, ``leaderboard.json`` and ``index.html`` into ``out``. ``leaderboard.json``'s schema
+  is in ``docs/leaderboard.md``.
+- Metrics (fractions in JSON, percentages on screen): clean accuracy and accuracy under attack over
+  ``n_examples`` (attacked + misclassified), attack success rate and mean queries over attacked
+  examples, mean perturbed-word share over successful attacks.
+- Limits: nothing is mixed across examples fingerprints or recipe versions; such runs and duplicates
+  are listed in ``not_comparable`` with the reason. A model with results but no registry entry is
+  shown with regime ``unregistered`` (and a warning) and left out of the STILTs comparison.
+- Example::
+
+      board = build_leaderboard("results", "leaderboard/models", "leaderboard")
+      print(len(board.cells), board.warnings)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from robustbench_xl.leaderboard import compare
+from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
+from robustbench_xl.leaderboard.results import LOW_RESOURCE, Exclusion, Run, discover_runs, select_runs
+from robustbench_xl.leaderboard.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
+
+LEADERBOARD_SCHEMA_VERSION = 1
+UNREGISTERED = "unregistered"
+LANG_ORDER = ("en", "de", "es", "fr", "ja", "ko", "zh")
+EXAMPLES_PER_CELL = 3
+METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate",
+           "mean_perturbed_share", "mean_queries")
+
+
+@dataclass
+class Leaderboard:
+    """Everything the renderers show; ``to_json()`` is the documented ``leaderboard.json``."""
+
+    settings: dict
+    models: dict[str, ModelEntry]
+    cells: list[dict]
+    arms: list[dict]
+    comparisons: list[dict]
+    not_comparable: list[Exclusion]
+    warnings: list[str]
+    files: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        from robustbench_xl import __version__
+
+        return {
+            "schema_version": LEADERBOARD_SCHEMA_VERSION,
+            "generated_by": f"robustbench_xl {__version__}",
+            "settings": self.settings,
+            "low_resource_languages": list(LOW_RESOURCE),
+            "models": [entry.to_json() for entry in self.models.values()],
+            "cells": self.cells,
+            "arms": self.arms,
+            "comparisons": self.comparisons,
+            "not_comparable": [item.to_json() for item in self.not_comparable],
+            "warnings": self.warnings,
+        }
+
+
+def lang_key(lang: str) -> tuple:
+    return (LANG_ORDER.index(lang) if lang in LANG_ORDER else len(LANG_ORDER), lang)
+
+
+def cell_metrics(run: Run, settings: dict) -> tuple[dict, list[str]]:
+    """Metrics with bootstrap intervals for one run, and warnings when the summary disagrees."""
+    boot = {"confidence": settings["confidence"], "n_resamples": settings["n_resamples"],
+            "seed": settings["bootstrap_seed"]}
+    valid = run.valid_examples()
+    attacked = [ex for ex in valid if ex["status"] in ("succeeded", "failed")]
+    succeeded = [ex for ex in attacked if ex["status"] == "succeeded"]
+    values = {
+        "clean_accuracy": [float(bool(ex.get("clean_correct"))) for ex in valid],
+        "accuracy_under_attack": [float(bool(ex.get("robust_correct"))) for ex in valid],
+        "attack_success_rate": [float(ex["status"] == "succeeded") for ex in attacked],
+        "mean_perturbed_share": [_share(ex) for ex in succeeded if _share(ex) is not None],
+        "mean_queries": [float(ex.get("queries") or 0) for ex in attacked],
+    }
+    metrics = {name: bootstrap_interval(values[name], **boot).to_json() for name in METRICS}
+    warnings = []
+    if run.complete:
+        for name in ("clean_accuracy", "accuracy_under_attack"):
+            stated, computed = run.summary.get(name), metrics[name]["value"]
+            if isinstance(stated, (int, float)) and computed is not None and abs(stated - computed) > 1e-6:
+                warnings.append(f"{run.path}: summary.json says {name} = {stated:.4f} but examples.jsonl "
+                                f"gives {computed:.4f}; the examples are used")
+    return metrics, warnings
+
+
+def _share(example: dict) -> float | None:
+    share = example.get("perturbed_share")
+    if isinstance(share, (int, float)):
+        return float(share)
+    total, changed = example.get("words_total"), example.get("words_perturbed")
+    if isinstance(total, int) and total > 0 and isinstance(changed, int):
+        return changed / total
+    return None
+
+
+def example_pairs(run: Run, limit: int = EXAMPLES_PER_CELL) -> list[dict]:
+    """The first ``limit`` successful adversarial pairs of a run, for the page and JSON."""
+    pairs = []
+    for ex in run.examples:
+        if ex.get("status") != "succeeded" or not isinstance(ex.get("perturbed"), dict):
+            continue
+        pairs.append({
+            "id": ex["id"], "label": ex.get("label"),
+            "original": ex.get("original"), "perturbed": ex.get("perturbed"),
+            "edits": ex.get("edits") or [], "pred_before": ex.get("pred_before"),
+            "pred_after": ex.get("pred_after"), "perturbed_share": _share(ex),
+        })
+        if len(pairs) == limit:
+            break
+    return pairs
+
+
+def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict) -> tuple[list[dict], list[str]]:
+    cells, warnings = [], []
+    for run in sorted(runs, key=lambda r: (r.recipe, lang_key(r.lang), r.model)):
+        entry = registry[run.model]
+        metrics, metric_warnings = cell_metrics(run, settings)
+        warnings.extend(metric_warnings)
+        counts = run.summary.get("counts") or {}
+        cells.append({
+            "model": run.model, "display_name": entry.display_name, "base_model": entry.base_model,
+            "regime": entry.regime, "intermediate_task": entry.intermediate_task, "seed": entry.seed,
+            "lang": run.lang, "low_resource": run.lang in LOW_RESOURCE,
+            "recipe": run.recipe, "recipe_version": run.recipe_version,
+            "examples_fingerprint": run.fingerprint, "attack_seed": run.seed,
+            "complete": run.complete, "path": str(run.path),
+            "n_examples": metrics["clean_accuracy"]["n"],
+            "skipped_by_reason": counts.get("skipped_by_reason") or {},
+            "metrics": metrics,
+            "examples": example_pairs(run),
+        })
+    return cells, warnings
+
+
+def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[dict], list[dict]]:
+    by_group: dict[tuple[str, str], list[Run]] = {}
+    for run in runs:
+        by_group.setdefault(run.group, []).append(run)
+    arms, rows = [], []
+    for (lang, recipe) in sorted(by_group, key=lambda g: (g[1], lang_key(g[0]))):
+        grouped = compare.group_arms(by_group[(lang, recipe)], registry)
+        # Unregistered models are charted one per arm (they have no regime to pool or compare by).
+        charted = {**grouped, **{compare.ArmKey(run.model, UNREGISTERED, None): [run]
+                                 for run in by_group[(lang, recipe)] if registry[run.model].regime == UNREGISTERED}}
+        for key in sorted(charted, key=lambda k: (k.base_model, k.regime, k.intermediate_task or "")):
+            arm = compare.arm_summary(key, charted[key], registry, settings)
+            arms.append({"lang": lang, "recipe": recipe, "low_resource": lang in LOW_RESOURCE, **arm})
+        for standard, stilts in compare.comparison_pairs(grouped):
+            rows.append(compare.compare_arms(lang, recipe, standard, stilts, registry, settings))
+    compare.adjust(rows, settings["alpha"])
+    return arms, rows
+
+
+def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples: int = N_RESAMPLES,
+                        confidence: float = CONFIDENCE, alpha: float = 0.05, seed: int = SEED) -> Leaderboard:
+    """The leaderboard's numbers, without writing anything."""
+    registry, warnings = load_registry(models)
+    runs, run_warnings = discover_runs(results)
+    warnings = warnings + run_warnings
+    registry = {**registry, **_unregistered(runs, registry, Path(models), warnings)}
+    chosen, not_comparable = select_runs(runs)
+    settings = {
+        "confidence": confidence, "n_resamples": n_resamples, "bootstrap_method": "BCa",
+        "bootstrap_seed": seed, "alpha": alpha, "correction": "holm",
+        "paired_test": "McNemar: exact binomial below 25 discordant pairs, continuity-corrected chi-square otherwise",
+        "seed_pooling": "majority outcome over seeds per example; even splits left out as ties",
+    }
+    cells, cell_warnings = build_cells(chosen, registry, settings)
+    arms, comparisons = build_comparisons(chosen, registry, settings)
+    used = {cell["model"] for cell in cells}
+    return Leaderboard(settings, {k: v for k, v in sorted(registry.items()) if k in used}, cells, arms,
+                       comparisons, not_comparable, warnings + cell_warnings)
+
+
+def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path, warnings: list[str]) -> dict:
+    """Stand-in entries for models with results but no registry file: shown, never compared."""
+    extra: dict[str, ModelEntry] = {}
+    for run in runs:
+        if run.model in registry or run.model in extra:
+            continue
+        checkpoint = (run.summary.get("model") or {}).get("checkpoint") or ""
+        extra[run.model] = ModelEntry(id=run.model, display_name=run.model, checkpoint=str(checkpoint),
+                                      base_model="unknown", regime=UNREGISTERED, seed=None, training_data="")
+        warnings.append(f"{run.path}: model {run.model!r} has no registry entry {models / (run.model + '.yaml')}; "
+                        f"shown as '{UNREGISTERED}' and left out of the STILTs comparison")
+    return extra
+
+
+def build_leaderboard(results: str | Path = "results", models: str | Path = "leaderboard/models",
+                      out: str | Path | None = "leaderboard", *, n_resamples: int = N_RESAMPLES,
+                      alpha: float = 0.05, seed: int = SEED) -> Leaderboard:
+    """Compute the leaderboard and write README.md, leaderboard.json and index.html into ``out``."""
+    from robustbench_xl.leaderboard.render_html import render_html
+    from robustbench_xl.leaderboard.render_markdown import render_markdown
+
+    board = compute_leaderboard(results, models, n_resamples=n_resamples, alpha=alpha, seed=seed)
+    if out is not None:
+        import json
+
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        data = board.to_json()
+        outputs = {
+            "leaderboard.json": json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+            "README.md": render_markdown(data),
+            "index.html": render_html(data),
+        }
+        for name, text in outputs.items():
+            (target / name).write_text(text, encoding="utf-8")
+            board.files[name] = str(target / name)
+    return board
