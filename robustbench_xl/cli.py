@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from . import cli_leaderboard
+from . import cli_audit, cli_leaderboard, cli_perturb
 from .errors import RbxError
 
 app = typer.Typer(
@@ -140,6 +140,8 @@ def recipes_show(name: str = typer.Argument(..., help="Recipe name or YAML path.
 # Commands from the other layers' CLI modules (each is light to import; work is imported lazily).
 app.add_typer(cli_leaderboard.app, name="leaderboard")
 app.command("check")(cli_leaderboard.check_command)
+app.command("audit")(cli_audit.audit_command)
+app.command("perturb")(cli_perturb.perturb_command)
 
 
 def main() -> None:

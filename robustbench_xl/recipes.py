@@ -30,11 +30,15 @@ COMPONENTS: dict[str, dict[str, tuple[str, bool]]] = {
     "transformation": {
         "char-noise": ("robustbench_xl.transformations.char_noise:CharNoise", True),
         "word-order": ("robustbench_xl.transformations.word_order:WordOrder", True),
+        "code-switch": ("robustbench_xl.transformations.code_switch:CodeSwitch", True),
+        "pivot-synonym": ("robustbench_xl.transformations.pivot_synonym:PivotSynonym", True),
+        "syntax-swap": ("robustbench_xl.transformations.syntax_swap:SyntaxSwap", True),
     },
     "constraint": {
         "repeat-modification": ("textattack.constraints.pre_transformation:RepeatModification", False),
         "max-words-perturbed": ("textattack.constraints.overlap:MaxWordsPerturbed", False),
         "protected-words": ("robustbench_xl.constraints.protected_words:ProtectedWords", True),
+        "use-similarity": ("robustbench_xl.constraints.semantic_similarity:USESimilarity", False),
         "sentence-edit-budget": ("robustbench_xl.constraints.edit_budget:SentenceEditBudget", False),
     },
     "search": {

@@ -1,0 +1,271 @@
+"""Word-level facts the dictionary-based transformations need: match keys, names, stems, case.
+
+What: small, cached helpers shared by ``code-switch`` and ``pivot-synonym``:
+
+* :func:`match_keys`: the forms under which a word is looked up in a dictionary (the casefolded
+  surface first, then its ``simplemma`` lemma for en/de/es/fr);
+* :func:`korean_stem`: splits a Korean eojeol into a common-noun stem and the particles/endings
+  after it (kiwipiepy), so ``남편은`` is looked up as ``남편`` and its ``은`` is kept;
+* :func:`is_name_or_number`: a proper noun or a numeral by the language's own analyser (Korean
+  ``NNP``/``SN``, Japanese ``固有名詞``/``数詞`` from SudachiPy, Chinese ``nr ns nt nz m`` from
+  jieba.posseg), used on top of :class:`~robustbench_xl.constraints.protected_words.ProtectedWords`,
+  whose name heuristic only sees Latin script in ko/ja/zh;
+* :func:`is_english_stopword`: the NLTK English stop-word list rbx ships (function words are never
+  switched or used as pivots: ``der -> the`` is grammar, not vocabulary);
+* :func:`word_class` / :func:`same_word_class`: part of speech (gender, number, verb form) of a word alone,
+  from UD treebank counts for en/de/es/fr (bundled ``pos/``) and from the analysers for ja/zh/ko;
+  closed-class words (determiners, particles, pronouns...) are marked ``function``;
+* :func:`carry_case`: a replacement takes a capital where the replaced word had one only because it
+  started the sentence.
+
+Languages: all seven; lemmas only for Latin-script languages.
+
+Limits: the analysers see one word without its sentence, so a name that is also a common word
+(``Rose``) is treated as the common word; the Korean stem split accepts only noun stems followed by
+particles, copula, plural ``들``, ``하다``/``되다`` suffixes and endings.
+
+Example::
+
+    >>> korean_stem("대학교에서")
+    KoreanSplit(stem='대학교', rest='에서', rest_tag='JKB')
+    >>> fit_korean_particle("학원", "는", "JX")
+    '은'
+    >>> is_name_or_number("ja", "東京"), is_name_or_number("ja", "映画")
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from ..lang import get_language, morphemes, nfc
+from ..paths import PACKAGE_DIR
+
+_STOPWORDS_FILE = PACKAGE_DIR / "_vendor" / "nltk_data" / "corpora" / "stopwords" / "english"
+# Korean morphemes that may follow a noun stem in an eojeol we split (particles, copula, endings,
+# plural 들, 하다/되다 verb and adjective suffixes).
+_KO_TAIL_PREFIXES = ("J", "E", "VCP", "VCN", "XSN", "XSV", "XSA")
+_ZH_NAME_FLAGS = ("nr", "ns", "nt", "nz", "m")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    words = _STOPWORDS_FILE.read_text(encoding="utf-8").split()
+    return frozenset(w.casefold() for w in words)
+
+
+def is_english_stopword(word: str) -> bool:
+    return word.casefold() in english_stopwords()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(lang: str, word: str) -> str:
+    """The ``simplemma`` lemma (casefolded) of a Latin-script word; the word itself elsewhere."""
+    if get_language(lang).script != "latin":
+        return word
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(word, lang=lang).casefold()
+    except ValueError:
+        return word.casefold()
+
+
+def match_keys(lang: str, word: str, use_lemma: bool = True) -> tuple[str, ...]:
+    """Dictionary look-up keys for ``word``, most specific first."""
+    key = nfc(word).casefold()
+    keys = [key]
+    if use_lemma:
+        base = lemma(lang, key)
+        if base and base != key:
+            keys.append(base)
+    return tuple(keys)
+
+
+class KoreanSplit(NamedTuple):
+    stem: str
+    rest: str
+    rest_tag: str  # kiwipiepy tag of the first morpheme after the stem ("" when none)
+
+
+@lru_cache(maxsize=100_000)
+def korean_stem(eojeol: str) -> KoreanSplit | None:
+    """(common-noun stem, rest, tag of rest) of a Korean eojeol, or None when it does not split so."""
+    parts = morphemes("ko", eojeol)
+    n_stem = 0
+    while n_stem < len(parts) and parts[n_stem].tag == "NNG":
+        n_stem += 1
+    if n_stem == 0 or parts[0].start != 0:
+        return None
+    stem_end = parts[n_stem - 1].end
+    stem = eojeol[:stem_end]
+    if stem != "".join(p.text for p in parts[:n_stem]):
+        return None  # kiwipiepy restored a contracted form: the surface is not the stem
+    if not all(p.tag.startswith(_KO_TAIL_PREFIXES) for p in parts[n_stem:]):
+        return None
+    return KoreanSplit(stem, eojeol[stem_end:], parts[n_stem].tag if n_stem < len(parts) else "")
+
+
+# (tag prefix, form after a final consonant, form after a vowel) of particles with two forms.
+_KO_PARTICLE_FORMS = (("JX", "은", "는"), ("JKS", "이", "가"), ("JKO", "을", "를"), ("JC", "과", "와"),
+                      ("JKB", "과", "와"), ("JKB", "으로", "로"))
+
+
+def _final_consonant(syllable: str) -> int:
+    """Index of the final consonant (0 = none) of a Hangul syllable; -1 for anything else."""
+    code = ord(syllable) - 0xAC00
+    return code % 28 if 0 <= code < 11172 else -1
+
+
+def fit_korean_particle(stem: str, rest: str, rest_tag: str) -> str:
+    """``rest`` with its first particle in the form that follows ``stem`` (학교는 vs 학원은).
+
+    Only for Hangul stems: after a Latin word the form depends on how the reader pronounces it.
+    """
+    final = _final_consonant(stem[-1:]) if stem else -1
+    if final < 0:
+        return rest
+    for tag, after_consonant, after_vowel in _KO_PARTICLE_FORMS:
+        if not rest_tag.startswith(tag):
+            continue
+        for form in (after_consonant, after_vowel):
+            if rest.startswith(form):
+                if after_consonant == "으로":  # ㄹ-final stems take 로 (서울로)
+                    wanted = after_vowel if final in (0, 8) else after_consonant
+                else:
+                    wanted = after_consonant if final else after_vowel
+                return wanted + rest[len(form):]
+    return rest
+
+
+@lru_cache(maxsize=1)
+def _sudachi_c():
+    from sudachipy import Dictionary, SplitMode
+
+    with _lock:
+        return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+@lru_cache(maxsize=1)
+def _jieba_posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    with _lock:
+        jieba.initialize()
+    return jieba.posseg
+
+
+@lru_cache(maxsize=100_000)
+def japanese_pos(word: str) -> tuple[str, str] | None:
+    """(POS, sub-POS) of a Japanese word that SudachiPy reads as one token, else None."""
+    tokens = list(_sudachi_c().tokenize(word))
+    if len(tokens) != 1:
+        return None
+    pos = tokens[0].part_of_speech()
+    return pos[0], pos[1]
+
+
+@lru_cache(maxsize=100_000)
+def is_name_or_number(lang: str, word: str) -> bool:
+    """True for a proper noun or a numeral, by the language's analyser (see the module card)."""
+    if any(ch.isdigit() for ch in word):
+        return True
+    if lang == "ko":
+        return any(p.tag in ("NNP", "SN", "SL", "SH") for p in morphemes("ko", word))
+    if lang == "ja":
+        tokens = list(_sudachi_c().tokenize(word))
+        return any(t.part_of_speech()[1] in ("固有名詞", "数詞") for t in tokens)
+    if lang == "zh":
+        return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in _jieba_posseg().lcut(word))
+    return False
+
+
+# -- word classes ----------------------------------------------------------------------------------
+_POS_DIR = Path(__file__).resolve().parent / "pos"
+FUNCTION_UPOS = frozenset({"ADP", "AUX", "CCONJ", "DET", "PART", "PRON", "SCONJ", "NUM", "PUNCT", "SYM"})
+_JA_FUNCTION = ("助詞", "助動詞", "接続詞", "代名詞", "連体詞", "記号", "補助記号", "接頭辞", "接尾辞")
+_ZH_FUNCTION = ("p", "c", "u", "r", "m", "q", "x", "y", "e", "o", "w")
+_KO_FUNCTION = ("J", "E", "NP", "NR", "MM", "IC", "XP", "XS", "S")
+
+
+class WordClass(NamedTuple):
+    pos: str  # UPOS (en de es fr), Sudachi POS (ja), jieba flag (zh), kiwipiepy tag (ko)
+    gender: str = ""  # Masc / Fem / Neut where UD knows it (de es fr)
+    number: str = ""  # Sing / Plur where UD knows it
+    verb_form: str = ""  # Fin / Part / Inf / Ger where UD knows it (began Fin, begun Part)
+    function: bool = False  # a closed-class word: never switched, never a synonym
+
+
+@lru_cache(maxsize=8)
+def _ud_classes(lang: str) -> dict[str, WordClass]:
+    path = _POS_DIR / f"{lang}.tsv.gz"
+    if not path.is_file():
+        return {}
+    out = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            form, upos, gender, number, verb_form, _ = line.rstrip("\n").split("\t")
+            out[form] = WordClass(upos, gender, number, verb_form, upos in FUNCTION_UPOS)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def word_class(lang: str, word: str) -> WordClass | None:
+    """The word class of ``word`` alone, or None when unknown (see :class:`WordClass`).
+
+    en de es fr: the form's most frequent class in UD dev+test treebanks (bundled ``pos/``); ja:
+    SudachiPy; zh: jieba.posseg; ko: kiwipiepy (the first morpheme of the eojeol).
+    """
+    if lang == "ja":
+        pos = japanese_pos(word)
+        return WordClass(pos[0], function=pos[0] in _JA_FUNCTION) if pos else None
+    if lang == "zh":
+        pairs = _jieba_posseg().lcut(word)
+        if len(pairs) != 1:
+            return None
+        return WordClass(pairs[0].flag, function=pairs[0].flag.startswith(_ZH_FUNCTION))
+    if lang == "ko":
+        parts = morphemes("ko", word)
+        return WordClass(parts[0].tag, function=parts[0].tag.startswith(_KO_FUNCTION)) if parts else None
+    return _ud_classes(lang).get(nfc(word).casefold())
+
+
+def same_word_class(lang_a: str, a: str, lang_b: str, b: str) -> bool:
+    """False when both classes are known and differ: part of speech, verb form, and within one language
+    other than English gender and number, each where known.
+
+    Across languages only UD classes compare (both Latin-script); otherwise the answer is True.
+    """
+    if lang_a != lang_b and "" in (_ud_lang(lang_a), _ud_lang(lang_b)):
+        return True
+    class_a, class_b = word_class(lang_a, a), word_class(lang_b, b)
+    if class_a is None or class_b is None:
+        return True
+    if class_a.pos != class_b.pos:
+        return False
+    pairs = [(class_a.verb_form, class_b.verb_form)]
+    if lang_a == lang_b != "en":  # gender is a fact of one language; English verbs carry no real number
+        pairs += [(class_a.gender, class_b.gender), (class_a.number, class_b.number)]
+    for x, y in pairs:
+        if x and y and x != y:
+            return False
+    return True
+
+
+def _ud_lang(lang: str) -> str:
+    return lang if lang in ("en", "de", "es", "fr") else ""
+
+
+def carry_case(original: str, replacement: str, first_in_sentence: bool) -> str:
+    """Capitalise ``replacement`` when ``original`` was capitalised only for starting the sentence."""
+    if first_in_sentence and original[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement

@@ -1,0 +1,181 @@
+"""Code-switching: replace a word with its translation from a bilingual dictionary.
+
+What: a ``WordSwap`` that writes one word of the sentence in another language, the way bilingual
+speakers mix languages (``Sie zog nach Berlin, um dort zu arbeiten`` -> ``Sie zog nach Berlin, um
+dort zu work``). Candidates come only from a MUSE-format dictionary (bundled subset, or any file
+via ``dictionary: PATH``), so every replacement is a dictionary pair.
+
+Languages: source en de es fr ja ko zh; target English by default (Spanish for English text:
+Spanish-English is the most common code-switching pair), or any other language via
+``target_lang`` (non-English pairs go through English and must round-trip, see
+:mod:`robustbench_xl.resources.dictionaries`).
+
+How words are matched:
+* en de es fr: the casefolded surface first, then its ``simplemma`` lemma (``Häuser`` -> ``haus``);
+  a sentence-initial capital carries over to the replacement; translations inflected like the word
+  are preferred where the dictionary has both (``Stadt`` -> ``city``, not ``cities``; a Korean,
+  Japanese or Chinese noun counts as a base form);
+* ko: the whole eojeol, else its common-noun stem from kiwipiepy with the particles/endings kept
+  as written (``남편은`` -> ``husband은``, ``결혼했다`` -> ``marriage했다``): Korean speakers mix
+  English nouns exactly this way. The particle is not re-chosen (after a foreign word 은/는 depends
+  on how the reader pronounces it);
+* ja zh: the segmented word (SudachiPy mode C, jieba) as it stands.
+
+ja, ko and zh words (or Korean stems) of one character are never switched: they are too ambiguous,
+and in Chinese often a piece of a transliterated name (汤顿河 "Taunton River" -> 汤 "soup" + 顿河).
+
+Never switched: numbers, names (capitalised mid-sentence words via ``ProtectedWords`` in the
+recipe; ko/ja/zh proper nouns by the language's analyser here), words the dictionary maps to
+themselves (loanwords and names: ``hotel -> hotel``), closed-class words (by UD counts for en/de/es/fr,
+the analyser for ja/zh/ko), English function words on either side, translations of another word
+class where both are known (Latin-script pairs: en ``kind`` NOUN is not es ``amable`` ADJ), and
+words with a function word among their translations (homographs: French ``est`` is "is" and
+"east"; only "is" is right in ``il est né``).
+
+Limits: a translation of a lemma is a base form (``Häuser`` -> ``house``); German nouns produced
+from a user's lower-case dictionary stay lower-case; a word is switched as a whole, so
+multi-word expressions are not.
+
+Example::
+
+    >>> CodeSwitch("de", seed=0)._get_replacement_words("Stadt")
+    ['town', 'city', 'cities']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import RbxError
+from ..lang import get_language, validate_lang
+from ..offline import import_textattack
+from ..resources.dictionaries import BilingualDictionary, load_dictionary
+from ..resources.lexicon import (
+    carry_case,
+    is_english_stopword,
+    is_name_or_number,
+    korean_stem,
+    lemma,
+    match_keys,
+    same_word_class,
+    word_class,
+)
+from .base import distinct_edits
+
+_WordSwap = import_textattack().transformations.WordSwap
+
+
+def default_target(lang: str) -> str:
+    """English, except for English text, which is switched into Spanish."""
+    return "es" if lang == "en" else "en"
+
+
+@dataclass(frozen=True)
+class Switch:
+    source: str  # the dictionary entry that matched (casefolded surface, lemma or Korean stem)
+    translation: str  # its dictionary translation
+    replacement: str  # what goes into the sentence (translation + Korean particles, case carried)
+
+
+class CodeSwitch(_WordSwap):
+    """TextAttack ``WordSwap`` replacing words by dictionary translations (see the module card)."""
+
+    def __init__(self, lang: str, seed: int = 0, target_lang: str | None = None, dictionary: str | None = None,
+                 max_candidates: int = 4, use_lemmas: bool = True):
+        super().__init__()
+        self.lang = validate_lang(lang)
+        self.target_lang = default_target(self.lang) if target_lang in (None, "", "auto") else validate_lang(
+            target_lang)
+        if self.target_lang == self.lang:
+            raise RbxError(f"code-switch: the target language must differ from the text's ({lang})")
+        self.seed = seed
+        self.max_candidates = max_candidates
+        self.use_lemmas = use_lemmas
+        self.dictionary: BilingualDictionary = load_dictionary(self.lang, self.target_lang, dictionary)
+        self._cache: dict[tuple[str, bool], tuple[Switch, ...]] = {}
+
+    # -- candidates ---------------------------------------------------------------------------
+    def _usable(self, source: str, translation: str) -> bool:
+        if translation.casefold() == source.casefold() or any(ch.isdigit() for ch in translation):
+            return False
+        if not same_word_class(self.lang, source, self.target_lang, translation):
+            return False  # another sense: en kind (NOUN) -> es amable (ADJ "kind-hearted")
+        english = source if self.lang == "en" else translation if self.target_lang == "en" else None
+        if english is not None and is_english_stopword(english):
+            return False
+        return not is_name_or_number(self.target_lang, translation)
+
+    def _lookup(self, key: str, inflected: bool = False) -> tuple[str, ...]:
+        found = self.dictionary.translations(key)
+        if any(t.casefold() == key for t in found):
+            return ()  # maps to itself: a loanword or a name
+        if self.target_lang == "en" and any(is_english_stopword(t) for t in found):
+            return ()  # a function word, or a homograph of one (fr "est": is / east)
+        usable = tuple(t for t in found if self._usable(key, t))
+        # Prefer translations inflected like the word (Stadt -> city, not cities; Städte -> cities).
+        alike = tuple(t for t in usable if self._inflected(self.target_lang, t) == inflected)
+        return alike or usable
+
+    @staticmethod
+    def _inflected(lang: str, word: str) -> bool:
+        return get_language(lang).script == "latin" and lemma(lang, word.casefold()) != word.casefold()
+
+    def switches(self, word: str, first_in_sentence: bool = False) -> tuple[Switch, ...]:
+        """Every dictionary switch of ``word`` (before sampling), cached."""
+        cache_key = (word, first_in_sentence)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = tuple(self._switches(word, first_in_sentence))
+        return self._cache[cache_key]
+
+    def _switches(self, word: str, first_in_sentence: bool) -> list[Switch]:
+        if not word or is_name_or_number(self.lang, word):
+            return []
+        known = word_class(self.lang, word)
+        if known and known.function:
+            return []  # determiners, particles, pronouns: grammar, not vocabulary
+        script = get_language(self.lang).script
+        if script == "latin":
+            if self.lang == "en" and is_english_stopword(word):
+                return []
+            for key in match_keys(self.lang, word, self.use_lemmas):
+                found = self._lookup(key, self._inflected(self.lang, key))
+                if found:
+                    return [Switch(key, t, carry_case(word, t, first_in_sentence)) for t in found]
+            return []
+        key = word.casefold()
+        # One-character words are too ambiguous, and in zh often a piece of a transliterated name
+        # (汤顿河 "Taunton River" is segmented 汤 "soup" + 顿河).
+        out = [Switch(key, t, t) for t in self._lookup(key)] if len(key) >= 2 else []
+        if not out and self.lang == "ko":
+            split = korean_stem(word)
+            if split and split.rest and len(split.stem) >= 2:
+                for t in self._lookup(split.stem):
+                    out.append(Switch(split.stem, t, t + split.rest))
+        return out
+
+    def replacements(self, word: str, first_in_sentence: bool = False) -> list[str]:
+        """The sampled replacements for ``word`` (at most ``max_candidates``, seeded by the word)."""
+        options = [s.replacement for s in self.switches(word, first_in_sentence)]
+        return distinct_edits(word, options, self.max_candidates, self.seed, "code-switch", self.target_lang)
+
+    def _get_replacement_words(self, word: str) -> list[str]:
+        return self.replacements(word, False)
+
+    # -- TextAttack ---------------------------------------------------------------------------
+    def _get_transformations(self, current_text, indices_to_modify):
+        langs = getattr(current_text, "langs", None)
+        words = current_text.words
+        out = []
+        for i in sorted(indices_to_modify):
+            if langs is not None:
+                column, position = current_text.column_of_word_index(i)
+                if langs[column] != self.lang:
+                    continue  # a column in another language is not ours to switch
+            else:
+                position = i
+            for replacement in self.replacements(words[i], position == 0):
+                out.append(current_text.replace_word_at_index(i, replacement))
+        return out
+
+    def extra_repr_keys(self):
+        return ["lang", "target_lang", "seed", "max_candidates", "use_lemmas"]
