@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .errors import RbxError
 from .lang import get_language, nfc, segment, validate_lang
-from .recipes import _build, load_recipe
+from .recipes import load_recipe
 
 COLUMN = "text"
 
@@ -62,8 +62,8 @@ class _Sampler:
         from .offline import import_textattack
 
         ta = import_textattack()
-        self.transformation = recipe._build_transformation(lang, seed)
-        constraints = [_build("constraint", spec, lang, seed) for spec in recipe.constraints]
+        self.transformation = recipe.build_transformation(lang, seed)
+        constraints = recipe.build_constraints(lang, seed)
         pre = ta.constraints.PreTransformationConstraint
         self.pre = [c for c in constraints if isinstance(c, pre)]
         self.post = [c for c in constraints if not isinstance(c, pre)]

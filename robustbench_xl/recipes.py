@@ -88,8 +88,8 @@ class Recipe:
         goal = _build("goal", self.goal, lang, seed, model_wrapper,
                       query_budget=query_budget or float("inf"), model_batch_size=model_batch_size,
                       model_cache_size=2**16)
-        transformation = self._build_transformation(lang, seed)
-        constraints = [_build("constraint", spec, lang, seed) for spec in self.constraints]
+        transformation = self.build_transformation(lang, seed)
+        constraints = self.build_constraints(lang, seed)
         if perturb != "both":
             # Edit one sentence only: the other stays exactly as it was.
             ignored = {c for c in PAIR_COLUMNS if c != perturb}
@@ -98,7 +98,12 @@ class Recipe:
         search = _build("search", self.search, lang, seed)
         return ta.Attack(goal, constraints, transformation, search)
 
-    def _build_transformation(self, lang: str, seed: int):
+    def build_constraints(self, lang: str, seed: int) -> list:
+        """The recipe's own constraints for ``lang`` (without the column restriction)."""
+        return [_build("constraint", spec, lang, seed) for spec in self.constraints]
+
+    def build_transformation(self, lang: str, seed: int):
+        """The recipe's transformation for ``lang`` (a composite keeps the parts that support it)."""
         spec = self.transformation
         if spec.get("type") == "composite":
             from .offline import import_textattack

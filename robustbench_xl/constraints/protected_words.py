@@ -46,21 +46,18 @@ def has_number(word: str) -> bool:
 def is_proper_noun(word: str, lang: str) -> bool:
     """True when ``lang``'s analyser tags ``word`` (analysed alone) as a proper noun."""
     if lang == "ko":
-        from ..lang.segment import _kiwi
+        from ..lang.segment import kiwi
 
-        tokens = _kiwi().tokenize(word)
+        tokens = kiwi().tokenize(word)
         return bool(tokens) and tokens[0].tag == "NNP"
     if lang == "ja":
-        from ..lang.segment import _sudachi
+        from ..lang.segment import sudachi
 
-        return any(m.part_of_speech()[1] == "固有名詞" for m in _sudachi()[0].tokenize(word))
+        return any(m.part_of_speech()[1] == "固有名詞" for m in sudachi("C").tokenize(word))
     if lang == "zh":
-        from ..lang.segment import _jieba
+        from ..lang.segment import jieba_posseg
 
-        _jieba()
-        import jieba.posseg
-
-        return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in jieba.posseg.lcut(word))
+        return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in jieba_posseg().lcut(word))
     return False
 
 

@@ -31,7 +31,7 @@ LAYOUT_OF_LANGUAGE = {"en": "qwerty", "es": "qwerty-es", "de": "qwertz", "fr": "
 # Letter -> what careless typing makes of it: drop the diacritic, or pick a sibling accent.
 DIACRITIC_SWAPS: dict[str, str] = {
     "ä": "a", "ö": "o", "ü": "u", "ß": "s",
-    "á": "aà", "é": "eè", "í": "iì", "ó": "oò", "ú": "uù", "ñ": "n", "ü": "u",
+    "á": "aà", "é": "eè", "í": "iì", "ó": "oò", "ú": "uù", "ñ": "n",
     "à": "aâ", "â": "aà", "è": "eé", "ê": "eé", "ë": "e", "î": "i", "ï": "i", "ô": "o",
     "ù": "u", "û": "u", "ç": "c", "œ": "oe", "ÿ": "y",
 }

@@ -82,6 +82,25 @@ def _kiwi():
         return Kiwi()
 
 
+def kiwi():
+    """The process-wide kiwipiepy analyser (Korean morphemes and POS)."""
+    return _kiwi()
+
+
+def sudachi(mode: str = "C"):
+    """The process-wide SudachiPy tokenizer for split mode ``C`` (words) or ``A`` (morphemes)."""
+    words_c, morph_a = _sudachi()
+    return words_c if mode == "C" else morph_a
+
+
+def jieba_posseg():
+    """``jieba.posseg`` with jieba initialised quietly (Chinese words with POS flags)."""
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
 def _regex_words(pattern: regex.Pattern, text: str) -> tuple[Word, ...]:
     return tuple(Word(m.group(), m.start(), m.end()) for m in pattern.finditer(text))
 

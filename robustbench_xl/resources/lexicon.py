@@ -37,8 +37,6 @@ Example::
 from __future__ import annotations
 
 import gzip
-import logging
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -51,7 +49,6 @@ _STOPWORDS_FILE = PACKAGE_DIR / "_vendor" / "nltk_data" / "corpora" / "stopwords
 # plural 들, 하다/되다 verb and adjective suffixes).
 _KO_TAIL_PREFIXES = ("J", "E", "VCP", "VCN", "XSN", "XSV", "XSA")
 _ZH_NAME_FLAGS = ("nr", "ns", "nt", "nz", "m")
-_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -144,23 +141,16 @@ def fit_korean_particle(stem: str, rest: str, rest_tag: str) -> str:
     return rest
 
 
-@lru_cache(maxsize=1)
 def _sudachi_c():
-    from sudachipy import Dictionary, SplitMode
+    from ..lang.segment import sudachi
 
-    with _lock:
-        return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+    return sudachi("C")
 
 
-@lru_cache(maxsize=1)
 def _jieba_posseg():
-    import jieba
-    import jieba.posseg
+    from ..lang.segment import jieba_posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    with _lock:
-        jieba.initialize()
-    return jieba.posseg
+    return jieba_posseg()
 
 
 @lru_cache(maxsize=100_000)

@@ -112,9 +112,9 @@ _JA_PRED = ("動詞", "形容詞", "助動詞", "形状詞")
 
 
 def japanese_chunks(text: str) -> list[Chunk]:
-    from ..lang.segment import _sudachi
+    from ..lang.segment import sudachi
 
-    tokens = [(m.surface(), m.part_of_speech(), m.begin(), m.end()) for m in _sudachi()[0].tokenize(text)]
+    tokens = [(m.surface(), m.part_of_speech(), m.begin(), m.end()) for m in sudachi("C").tokenize(text)]
     chunks: list[Chunk] = []
     i, n = 0, len(tokens)
     while i < n:

@@ -66,13 +66,10 @@ _ZH_DATE = regex.compile(r"(?:[在于]\s*)?(?:\d{1,4}\s*年(?:\s*\d{1,2}\s*月)?
 
 def chinese_swaps(text: str) -> list[Move]:
     """Subject and time adverbial trade places at the start of a clause, before a verb or adverb."""
-    from ..lang.segment import _jieba
-
-    _jieba()
-    import jieba.posseg
+    from ..lang.segment import jieba_posseg
 
     tokens, offset = [], 0
-    for pair in jieba.posseg.lcut(text):
+    for pair in jieba_posseg().lcut(text):
         tokens.append((pair.word, pair.flag, offset, offset + len(pair.word)))
         offset += len(pair.word)
     starts = {t[2]: k for k, t in enumerate(tokens)}
