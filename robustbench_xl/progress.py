@@ -26,9 +26,9 @@ def attack_progress(label: str, total: int, completed: int = 0, enabled: bool = 
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[outcome]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-                        console=Console(stderr=True))
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(bar_width=16), MofNCompleteColumn(),
+                        TextColumn("{task.fields[outcome]}"), TimeElapsedColumn(), TextColumn("eta"),
+                        TimeRemainingColumn(), console=Console(stderr=True))
     with progress:
         task = progress.add_task(label, total=total, completed=completed, outcome="")
         yield _Bar(progress, task)
