@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from . import cli_audit, cli_leaderboard, cli_perturb
+from . import cli_audit, cli_leaderboard, cli_models, cli_parsing, cli_perturb, cli_plans
 from .errors import RbxError
 
 app = typer.Typer(
@@ -142,6 +142,12 @@ app.add_typer(cli_leaderboard.app, name="leaderboard")
 app.command("check")(cli_leaderboard.check_command)
 app.command("audit")(cli_audit.audit_command)
 app.command("perturb")(cli_perturb.perturb_command)
+app.command("run")(cli_plans.run_command)
+app.add_typer(cli_plans.plan_app, name="plan")
+app.command("train")(cli_models.train_command)
+app.add_typer(cli_models.app, name="models")
+app.command("parse")(cli_parsing.parse_command)
+app.add_typer(cli_parsing.app, name="parsers")
 
 
 def main() -> None:

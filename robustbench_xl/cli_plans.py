@@ -1,0 +1,149 @@
+"""``rbx run PLAN`` and ``rbx plan show|validate``: attack plans from the command line.
+
+The lead mounts ``app``'s commands on the main ``rbx`` app; until then run them as
+``python -m robustbench_xl.cli_plans run attacks/smoke.yaml``. Exit codes of ``run``: 0 when every
+cell finished, 1 when a cell failed (the others still ran), 2 for an invalid plan or results folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from .errors import RbxError
+
+app = typer.Typer(help="Run attack plans (grids of attack cells).", no_args_is_help=True,
+                  pretty_exceptions_enable=False, rich_markup_mode="rich",
+                  context_settings={"help_option_names": ["-h", "--help"]})
+plan_app = typer.Typer(help="Inspect and validate attack plans (attacks/*.yaml).", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@app.command("run")
+def run_command(
+    plan: str = typer.Argument(..., help="Plan file, e.g. attacks/pawsx-lowres.yaml."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w",
+                                          help="Local worker processes (each gets cores // N torch threads); "
+                                               "with --executor ray: CPUs of the local Ray [default: 1 / all cores]."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Run only shard I of N, e.g. 2/4 (1-based; "
+                                                               "SLURM: --shard $SLURM_ARRAY_TASK_ID/N)."),
+    executor: str = typer.Option("local", "--executor", help="local or ray."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address",
+                                              help="Existing Ray cluster (e.g. auto or ray://host:10001) "
+                                                   "[default: start a local Ray]."),
+    cpus_per_cell: float = typer.Option(1.0, "--cpus-per-cell", help="Ray: CPUs per cell (= its torch threads)."),
+    gpus_per_cell: float = typer.Option(0.0, "--gpus-per-cell", help="Ray: GPUs per cell."),
+    max_retries: int = typer.Option(2, "--max-retries", help="Ray: retries of a crashed cell (it resumes)."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Results root [default: the plan's out, or results]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+):
+    """Run every cell of a plan that is not complete yet; resume partial ones.
+
+    Examples:
+
+      rbx run attacks/smoke.yaml
+
+      rbx run attacks/pawsx-lowres.yaml --workers 2 --out results/
+
+      rbx run attacks/pawsx-lowres.yaml --shard 3/8      # one SLURM array task of 8
+
+      rbx run attacks/pawsx-lowres.yaml --executor ray --ray-address auto --cpus-per-cell 4
+    """
+    from .plans import run_plan
+
+    report = run_plan(plan, out=out, workers=workers, shard=shard, executor=executor, ray_address=ray_address,
+                      cpus_per_cell=cpus_per_cell, gpus_per_cell=gpus_per_cell, max_retries=max_retries,
+                      progress=not quiet)
+    _print_report(report)
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+def _print_report(report: dict) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    c = report["counts"]
+    shard = f" (shard {report['shard'][0]}/{report['shard'][1]})" if report["shard"] else ""
+    console.print(f"plan {report['plan']}{shard}: {report['n_cells']} cells · {c['done']} run · "
+                  f"{c['complete']} already complete · {c['failed']} failed · {report['wall_s']:.1f} s")
+    for cell in report["cells"]:
+        if cell["status"] == "failed":
+            console.print(f"  failed {cell['key']}: {cell['error']}", markup=False)
+    console.print(f"report: {report['report_file']}")
+    if report["failures_file"]:
+        console.print(f"failures: {report['failures_file']} (fix, then run the same command again)")
+
+
+@plan_app.command("validate")
+def validate_command(plan: str = typer.Argument(..., help="Plan file.")):
+    """List every problem of a plan (schema, unknown models/languages/recipes, unsupported pairs).
+
+    Example: rbx plan validate attacks/pawsx-lowres.yaml
+    """
+    from .plans import expand_plan, parse_plan, registry_problems
+
+    parsed, problems = parse_plan(plan)
+    if parsed is not None:
+        problems = problems + registry_problems(parsed)
+    if problems:
+        for problem in problems:
+            typer.echo(f"{plan}: {problem}", err=True)
+        raise RbxError(f"{plan}: {len(problems)} problem(s)")
+    cells = expand_plan(parsed, parsed.out or "results")
+    typer.echo(f"ok: plan {parsed.name}: {len(cells)} cells ({len(parsed.models)} models x "
+               f"{len(parsed.languages)} languages x {len(parsed.recipes)} recipes x {len(parsed.seeds)} seeds"
+               f"{', minus exclusions' if parsed.exclude else ''})")
+
+
+@plan_app.command("show")
+def show_command(plan: str = typer.Argument(..., help="Plan file."),
+                 out: Optional[str] = typer.Option(None, "--out", "-o", help="Results root to report progress from."),
+                 shard: Optional[str] = typer.Option(None, "--shard", help="Only shard I of N.")):
+    """Print a plan's cells, their results folders and how far each has got.
+
+    Example: rbx plan show attacks/smoke.yaml --out results/
+    """
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .plans import expand_plan, load_plan, select_shard
+
+    parsed = load_plan(plan)
+    cells = select_shard(expand_plan(parsed, Path(out or parsed.out or "results")), shard)
+    table = Table(title=f"plan {parsed.name}: {len(cells)} cells · settings {parsed.settings_hash[:12]}")
+    for column in ("cell", "seed", "folder", "status"):
+        table.add_column(column, overflow="fold")
+    for cell in cells:
+        try:
+            summary = json.loads((cell.root / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {}
+        try:
+            lines = (cell.root / "examples.jsonl").read_bytes().count(b"\n")
+        except OSError:
+            lines = 0
+        status = "complete" if summary.get("complete") else f"partial ({lines} examples)" if lines else "not started"
+        table.add_row(cell.key, str(cell.seed), str(cell.root), status)
+    Console().print(table)
+
+
+def main() -> None:
+    """Entry point for ``python -m robustbench_xl.cli_plans`` (same error handling as ``rbx``)."""
+    try:
+        app()
+    except RbxError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished examples are saved; run the same command again to resume", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

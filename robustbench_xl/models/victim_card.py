@@ -1,0 +1,119 @@
+"""Clean (unattacked) PAWS-X accuracy of a trained victim, and its model card.
+
+What it does: :func:`evaluate_pawsx` classifies the bundled PAWS-X dev pairs (rbx's data layer, which
+drops untranslated pairs) of each language with a sequence-pair classifier and reports accuracy with
+a 95% Wilson interval (``scipy.stats.binomtest``) next to the majority-class rate; ``n`` picks the
+same fixed subset of ids for every model (seeded sample). :func:`write_card` writes ``card.json`` and
+a human ``README.md`` (regime, data, seed, steps, wall time, accuracies).
+Languages: en de es fr ja ko zh.
+Limits: clean accuracy only; robustness is what ``rbx run`` measures.
+Example::
+
+    acc = evaluate_pawsx(model, tokenizer, n=300)     # {"en": {"accuracy": 0.71, "ci95": [...], ...}, ...}
+    write_card(Path("runs/e5s-standard-s0"), {"settings": {...}, "accuracy": acc, ...})
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PAWSX_LANGS = ("en", "de", "es", "fr", "ja", "ko", "zh")
+
+
+def wilson_interval(correct: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval for ``correct`` successes out of ``n``."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(correct, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int = 128,
+                  batch_size: int = 32) -> list[int]:
+    """Arg-max class index for each pair (batches sorted by length to spend little on padding)."""
+    import torch
+
+    device = next(model.parameters()).device
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    predictions = [0] * len(pairs)
+    model.eval()
+    with torch.no_grad():
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            enc = tokenizer([pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True,
+                            truncation=True, max_length=max_length, return_tensors="pt").to(device)
+            logits = model(**enc).logits
+            for i, label in zip(chunk, logits.argmax(-1).tolist()):
+                predictions[i] = label
+    return predictions
+
+
+def evaluate_pawsx(model, tokenizer, n: int | None = None, max_length: int = 128,
+                   langs: tuple[str, ...] = PAWSX_LANGS, seed: int = 0) -> dict:
+    """Per-language clean accuracy on PAWS-X dev (model output 1 = paraphrase)."""
+    from robustbench_xl.data import load_examples
+
+    report = {}
+    for lang in langs:
+        sample = load_examples("pawsx", lang, "dev", n=n, seed=seed)
+        gold = [e.label for e in sample]
+        predicted = predict_pairs(model, tokenizer, [(e.sentence1, e.sentence2) for e in sample], max_length)
+        correct = sum(int(p == g) for p, g in zip(predicted, gold))
+        low, high = wilson_interval(correct, len(gold))
+        positives = sum(gold)
+        report[lang] = {"n": len(gold), "correct": correct, "accuracy": round(correct / len(gold), 4),
+                        "ci95": [round(low, 4), round(high, 4)],
+                        "majority": round(max(positives, len(gold) - positives) / len(gold), 4),
+                        "predicted_paraphrase": round(sum(predicted) / len(gold), 4)}
+    return report
+
+
+def _accuracy_table(accuracy: dict) -> list[str]:
+    lines = ["| lang | n | accuracy | 95% CI (Wilson) | majority class | predicted paraphrase |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for lang, row in accuracy.items():
+        lines.append(f"| {lang} | {row['n']} | {row['accuracy']:.3f} | {row['ci95'][0]:.3f}-{row['ci95'][1]:.3f} "
+                     f"| {row['majority']:.3f} | {row['predicted_paraphrase']:.3f} |")
+    return lines
+
+
+def write_card(folder: Path, facts: dict) -> None:
+    """``card.json`` (facts verbatim) and ``README.md`` (the same, readable) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "card.json").write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    s = facts["settings"]
+    phases = facts.get("phases", {})
+    adapter = (f"LoRA r={s['lora_r']} alpha={s['lora_alpha']} on attention+FFN linears of "
+               f"{'the top ' + str(s['lora_layers']) if s['lora_layers'] else 'all'} layers, pooler + head trained"
+               if s["lora_r"] else
+               f"full fine-tuning of {'the top ' + str(s['lora_layers']) if s['lora_layers'] else 'all'} layers")
+    lines = [f"# PAWS paraphrase victim: {s['base']}, {s['regime']}, seed {s['seed']}", "",
+             "Sequence-pair classifier (label 1 = paraphrase) trained by `rbx train` on English PAWS-Wiki",
+             "pairs (Zhang et al. 2019, Google LLC) and evaluated zero-shot on PAWS-X dev (Yang et al. 2019).",
+             "", "## Training", "",
+             f"- base: `{s['base']}`; regime: **{s['regime']}**; seed: {s['seed']}",
+             f"- trainable: {adapter}; word embeddings frozen",
+             f"- batch size {s['batch_size']}, learning rate {s.get('lr', s['learning_rate'])}, "
+             f"max length {s['max_length']}, device {facts.get('device', 'cpu')} "
+             f"({facts.get('torch_threads', '?')} threads)"]
+    if "intermediate" in phases:
+        p = phases["intermediate"]
+        lines.append(f"- intermediate task `{p['task']}` (UD English-EWT dev+test, CC BY-SA 4.0): "
+                     f"{p['sentences']} sentences, {p['tags']} joint UPOS|deprel tags, "
+                     f"{s['intermediate_epochs']} epoch(s), {p['steps']} steps, loss {p['train_loss']}, {p['wall_s']} s")
+    if "paws" in phases:
+        p = phases["paws"]
+        lines.append(f"- PAWS: {p['pairs']} pairs, {s['epochs']} epoch(s), {p['steps']} steps, "
+                     f"final mean loss {p['train_loss']}, {p['wall_s']} s")
+    lines += [f"- total training wall time: {facts['train_wall_s']} s; delta shipped: "
+              f"{facts['delta_bytes'] / 1e6:.2f} MB", "", "## Clean accuracy (PAWS-X dev)", ""]
+    if facts.get("accuracy"):
+        lines += _accuracy_table(facts["accuracy"])
+        rates = {row["predicted_paraphrase"] for row in facts["accuracy"].values()}
+        if rates <= {0.0, 1.0}:
+            lines += ["", "**Warning: this model predicts one class for every evaluated pair; its accuracy is the "
+                      "majority-class rate, i.e. it has not learned the task at this budget.**"]
+        lines += ["", f"Evaluated on {'a fixed seeded subset of ' + str(s['eval_n']) + ' pairs per language' if s.get('eval_n') else 'all pairs'} "
+                  f"in {facts.get('eval_wall_s', '?')} s."]
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,278 @@
+"""Syntax-swap moves for Korean, Japanese (case-marked scrambling) and Chinese (time phrases).
+
+Card
+* What: ``case_marked_moves(sent, "ko"|"ja", kinds)``: the dependents of one predicate that sit
+  side by side before it, each a whole subtree closed by a case particle, may trade places
+  (``scramble``), and an adverbial one (에/에서/로..., に/で/へ/から/まで/より) may go to the start
+  of that run of phrases (``front``). Particles keep the roles, so Korean and Japanese free word
+  order keeps the meaning. ``chinese_moves(sent, kinds)``: a time phrase (a time noun, a listed
+  time word, or 在/于 + a date) between the subject and the verb goes before the subject
+  (``front``), and back after the subject (``postpose``).
+* Particles: ko from kiwipiepy's analysis of the eojeol (JKS JKO JKB, JX 은/는 after a noun,
+  whatever tagset the parser uses); ja from the phrase's closing ``case`` ADP tokens
+  (が を に で へ から まで より は, には では ...). A phrase must start a phrase of its own: the
+  word before it ends in a particle, a connective ending or punctuation (else the parser cut a
+  noun phrase in two).
+* Never moved or swapped: the predicate itself; a phrase with punctuation inside; a phrase
+  without a role particle (bare nouns, 도/만/も focus particles, と/와/과 comitatives, の
+  genitives); topic with subject (그는 키가, 象は鼻が: double-subject sentences); two phrases
+  with the same particle or two subjects/objects/topics; dependents of a relative clause (acl).
+* Languages: ko ja zh.  Limits: a phrase the parser attached to the wrong predicate moves with
+  the wrong siblings; only runs of adjacent phrases are reordered.
+* Example::
+
+    moves = case_marked_moves(Sent(tree), "ko", ("scramble",))   # 그는 1983년에 서울로 이사했다.
+    [m.text for m in moves]   # ['그는 서울로 1983년에 이사했다.']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..lang.segment import morphemes
+from . import syntax_rules as rules
+from .syntax_moves import Move, Sent, base, phrase_text, rewrite
+
+_PREDICATES = ("VERB", "ADJ", "AUX", "NOUN", "PROPN", "PRON", "NUM")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    dep: int
+    a: int
+    b: int
+    role: str
+    particle: str
+
+
+def korean_particle(s: Sent, i: int) -> tuple[str, str] | None:
+    """(role, particle) of eojeol ``i``, or None when it ends in no movable case particle.
+
+    kiwipiepy analyses the eojeol: its last morpheme must be a case or topic particle right after
+    a noun, so a verb form such as 얻었을 (얻+었+을, an ending) is never taken for an object. The
+    parser's own xpos is not used: the small shipped parser tags eojeol far less reliably."""
+    word = s.tok(i).text
+    parts = list(morphemes("ko", word))
+    role = rules.KO_PARTICLE_TAGS.get(parts[-1].tag) if parts else None
+    if role is None:
+        return None
+    particle = parts.pop().text
+    if role == "topic" and parts and parts[-1].tag == "JKB":  # 서울에서는: a place made the topic
+        particle = parts.pop().text + particle
+    if not parts or not parts[-1].tag.startswith(rules.KO_NOMINAL_TAGS) or not word.endswith(particle) \
+            or particle in rules.KO_COMITATIVE:
+        return None
+    if role == "topic" and not particle.endswith(("은", "는")):
+        return None  # 도 만 까지: focus particles change what the sentence stresses
+    return role, particle
+
+
+def _last_tag(word: str) -> str:
+    parts = morphemes("ko", word)
+    return parts[-1].tag if parts else ""
+
+
+def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
+    """Guards against the parse errors small parsers make around a phrase ``a..b`` of ``h``:
+    * the word before it must end a phrase of its own (a particle, a connective ending, an
+      adverb, a sentence start or punctuation): a bare noun, a genitive (의, の), a relative verb
+      form or a noun conjunction (및, 또는, と, や) before it means a longer noun phrase was cut,
+      and a comma after a bare noun means it is the last item of a list (A, B, C 및 D에);
+    * ko: a phrase that opens with a relative verb form (이어지는 도로로) right after a case
+      particle lost that verb's arguments to its left; a phrase right before a relative verb form
+      that is not its head (…에 있는 교구) is that verb's argument, not ``h``'s."""
+    if lang == "ja":
+        prev = s.tok(a - 1) if a > 1 else None
+        ok = prev is None or prev.upos == "PUNCT" or (prev.upos in ("ADP", "SCONJ", "ADV", "CCONJ", "PART")
+                                                      and prev.text not in rules.JA_LINKING)
+        nxt = s.tok(b + 1) if b < s.n else None
+        attributive = nxt is not None and b + 1 != h and nxt.upos in ("VERB", "ADJ") and \
+            base(nxt.deprel) == "acl"
+        return ok and not attributive
+    if a > 1:
+        prev = s.tok(a - 1)
+        if prev.upos == "PUNCT" or prev.text.endswith(tuple(rules.COMMAS)):
+            before = prev.text.rstrip("".join(rules.COMMAS)) or (s.tok(a - 2).text if a > 2 else "")
+            if before and _last_tag(before).startswith(rules.KO_NOMINAL_TAGS):
+                return False  # a list: A, B, C 및 D에
+        else:
+            last = _last_tag(prev.text)
+            if not last.startswith(("J", "EC", "MAG", "MAJ")) or last == "JKG" or \
+                    prev.text in rules.KO_NOUN_CONJUNCTIONS:
+                return False
+            if last.startswith("J") and not prev.text.endswith(("은", "는")) and _last_tag(s.tok(a).text) == "ETM":
+                return False
+    return not (b < s.n and b + 1 != h and _last_tag(s.tok(b + 1).text) == "ETM")
+
+
+def japanese_particle(s: Sent, a: int, b: int) -> tuple[str, str] | None:
+    """(role, particles) closing the phrase ``a..b`` (case ADPs, e.g. に + は), or None."""
+    k = b
+    while k > a and s.tok(k).upos in ("ADP", "PART") and base(s.tok(k).deprel) == "case":
+        k -= 1
+    particle = "".join(s.tok(i).text for i in range(k + 1, b + 1))
+    role = rules.JA_PARTICLES.get(particle)
+    return (role, particle) if role else None
+
+
+def korean_verb_stem(word: str) -> str:
+    """The stem of a Korean predicate eojeol (속합니다 -> 속하, 해당한다 -> 해당하), by kiwipiepy."""
+    stem = ""
+    for m in morphemes("ko", word):
+        if m.tag.startswith(("E", "J")) or (stem and m.tag.startswith(("VX", "NN"))):
+            break
+        stem += m.text if not m.tag.startswith("MA") else ""
+    return stem
+
+
+def japanese_lemmas(s: Sent, h: int) -> set[str]:
+    """Dictionary forms of Japanese predicate ``h``, by Sudachi on the word and what follows it
+    (なっている -> なる, 成る): the shipped parsers' lemmas are the surface forms."""
+    from ..lang.segment import _sudachi
+
+    t = s.tok(h)
+    found = _sudachi()[1].tokenize(s.text[t.start_char:t.start_char + len(t.text) + 4])
+    first = found[0] if len(found) else None
+    lemmas = {t.text, t.lemma or ""}
+    if first is not None and first.surface().startswith(t.text[:1]):
+        lemmas |= {first.dictionary_form(), first.normalized_form()}
+    return lemmas
+
+
+def _light_verb(s: Sent, h: int, lang: str) -> bool:
+    if lang == "ko":
+        return korean_verb_stem(s.tok(h).text) in rules.KO_LIGHT_VERBS
+    return bool(japanese_lemmas(s, h) & rules.JA_LIGHT_VERBS)
+
+
+def frontable(s: Sent, p: Phrase, lang: str) -> bool:
+    """Only place-of-event and time phrases go to the clause start (not 로/に goals or complements)."""
+    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
+    if lang == "ko":
+        return p.particle in rules.KO_FRONTABLE or (p.particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS))
+    return p.particle in rules.JA_FRONTABLE or (p.particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS)
+
+
+def _phrases(s: Sent, h: int, lang: str) -> list[Phrase]:
+    out = []
+    light = _light_verb(s, h, lang)
+    t = s.tok(h)
+    stem = korean_verb_stem(t.text) if lang == "ko" else ""
+    complement = stem in rules.KO_COMPLEMENT_VERBS if lang == "ko" else \
+        bool(japanese_lemmas(s, h) & rules.JA_COMPLEMENT_VERBS)
+    bound_roles = ("adverbial", "subject") if stem in rules.KO_BECOME else ("adverbial",)
+    for d in s.kids[h]:
+        if d > h or base(s.tok(d).deprel) not in rules.KO_JA_MOVABLE:
+            continue
+        sp = s.span(s.subtree(d))
+        if sp is None or s.has_punct(*sp) or not _is_constituent(s, *sp, h, lang):
+            continue
+        if lang == "ko" and _next_to_become(s, *sp):
+            continue  # 이스라엘인이 아닌: the 이/가 complement of 아니다/되다, whatever the parse says
+        if lang == "ko":
+            mark = korean_particle(s, d) if sp[1] == d else None
+        else:
+            mark = japanese_particle(s, *sp)
+        if not mark or (light and mark[0] == "object") or (complement and sp[1] + 1 == h and mark[0] in bound_roles):
+            continue  # 기겁을 하였다, 55 일에 불과하였다: the phrase belongs with its verb
+        out.append(Phrase(d, sp[0], sp[1], *mark))
+    return sorted(out, key=lambda p: p.a)
+
+
+def _next_to_become(s: Sent, a: int, b: int) -> bool:
+    return korean_verb_stem(s.tok(a).text) in rules.KO_BECOME or \
+        (b < s.n and korean_verb_stem(s.tok(b + 1).text) in rules.KO_BECOME)
+
+
+def compatible(p: Phrase, q: Phrase) -> bool:
+    if {p.role, q.role} == {"topic", "subject"} or p.particle == q.particle:
+        return False
+    return not (p.role == q.role and p.role in ("subject", "object", "topic"))
+
+
+def case_marked_moves(s: Sent, lang: str, kinds) -> list[Move | None]:
+    out = []
+    for h in range(1, s.n + 1):
+        t = s.tok(h)
+        if t.upos not in _PREDICATES or base(t.deprel) == "acl":
+            continue
+        runs: list[list[Phrase]] = []
+        for p in _phrases(s, h, lang):
+            if runs and runs[-1][-1].b + 1 == p.a:
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        for run in runs:
+            for k in range(1, len(run)):
+                q = run[k]
+                if "scramble" in kinds and compatible(run[k - 1], q):
+                    out.append(_move(s, lang, run[k - 1], q, "scramble"))
+                # Fronting skips the phrase next to the verb: that one is often its complement.
+                if "front" in kinds and k >= 2 and q.b + 1 < h and frontable(s, q, lang) \
+                        and all(compatible(p, q) for p in run[:k]):
+                    out.append(_move(s, lang, run[0], q, "front"))
+    return out
+
+
+def _move(s: Sent, lang: str, first: Phrase, q: Phrase, kind: str) -> Move | None:
+    """``q`` goes right before ``first`` (for a scramble, ``first`` is its left neighbour)."""
+    order = [*range(1, first.a), *range(q.a, q.b + 1), *range(first.a, q.a), *range(q.b + 1, s.n + 1)]
+    verb = "swap" if kind == "scramble" else "front"
+    return rewrite(s, lang, order, None, kind,
+                   f"{verb} '{phrase_text(s, q.a, q.b)}' before '{phrase_text(s, first.a, first.b)}'")
+
+
+# -- Chinese -------------------------------------------------------------------------------------
+def chinese_time(s: Sent, d: int) -> tuple[int, int] | None:
+    """The span of root dependent ``d`` when it is a time phrase."""
+    t = s.tok(d)
+    sub = s.subtree(d)
+    sp = s.span(sub)
+    if sp is None or s.root in sub or s.has_punct(*sp):
+        return None
+    a, b = sp
+    if len(phrase_text(s, a, b)) < 2:
+        return None  # one-character adverbs (现, 曾) attach to the verb, not the clause
+    dated = s.has_digit(a, b) and any(s.tok(i).text[-1] in rules.ZH_TIME_CHARS for i in range(a, b + 1))
+    if t.deprel in ("nmod:tmod", "obl:tmod"):  # the parser's label alone is not enough (一种, 一座位)
+        timed = dated or t.text in rules.ZH_TIME_WORDS or t.text[-1] in rules.ZH_TIME_CHARS
+        return sp if timed else None
+    if base(t.deprel) == "advmod":
+        return sp if a == b and t.text in rules.ZH_TIME_WORDS else None
+    if base(t.deprel) == "obl":
+        cases = [c for c in s.kids[d] if c < d and base(s.tok(c).deprel) == "case"]
+        if cases and cases[0] == a and s.tok(a).text in rules.ZH_TIME_PREPOSITIONS and dated:
+            return sp
+        return sp if not cases and dated else None
+    return None
+
+
+def chinese_moves(s: Sent, kinds) -> list[Move | None]:
+    root = s.root
+    subjects = [c for c in s.kids[root] if base(s.tok(c).deprel) == "nsubj"]
+    if len(subjects) != 1:
+        return []
+    ssp = s.span(s.subtree(subjects[0]))
+    if ssp is None or s.has_punct(*ssp) or not (ssp[0] == 1 or s.is_comma(ssp[0] - 1)):
+        return []
+    out = []
+    for d in s.kids[root]:
+        sp = chinese_time(s, d)
+        if sp is None:
+            continue
+        a, b = sp
+        note = f"'{phrase_text(s, a, b)}'"
+        if "front" in kinds and ssp[1] < a and b < root and not _zh_crosses(s, range(ssp[1] + 1, a)):
+            order = [*range(1, ssp[0]), *range(a, b + 1), *range(ssp[0], a), *range(b + 1, s.n + 1)]
+            out.append(rewrite(s, "zh", order, None, "front", f"front {note} before the subject"))
+        elif "postpose" in kinds and (a == 1 or s.is_comma(a - 1)):
+            gap = range(b + 1, ssp[0])  # nothing, or the comma after the time phrase (dropped)
+            if len(gap) > 1 or (gap and not s.is_comma(b + 1)):
+                continue
+            order = [*range(1, a), *range(ssp[0], ssp[1] + 1), *range(a, b + 1), *range(ssp[1] + 1, s.n + 1)]
+            out.append(rewrite(s, "zh", order, None, "postpose", f"move {note} after the subject"))
+    return out
+
+
+def _zh_crosses(s: Sent, ids) -> bool:
+    return any(s.clausal(i) or s.tok(i).upos == "PUNCT" for i in ids)

