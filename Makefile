@@ -22,9 +22,11 @@ install: $(STAMP)
 test: install
 	$(BIN)/python -m pytest
 
+# The embedded standard and STILTs victims, Korean, one recipe, the same 20 PAWS-X dev pairs.
 demo: install
-	$(BIN)/rbx attack --lang ko --recipe char-noise --n 30 --query-budget 200 --out $(DEMO_OUT) --resume
-	$(BIN)/rbx leaderboard build --results $(DEMO_OUT) --out $(DEMO_OUT)/leaderboard
+	$(BIN)/rbx attack --model e5s-standard-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
+	$(BIN)/rbx attack --model e5s-stilts-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
+	$(BIN)/rbx leaderboard build --results $(DEMO_OUT) --models leaderboard/models --out $(DEMO_OUT)/leaderboard
 
 clean-demo:
 	rm -rf $(DEMO_OUT)

@@ -6,7 +6,14 @@ Heavy libraries load on first use, so ``import robustbench_xl`` is cheap and nev
 
 from __future__ import annotations
 
+import os
+
 __version__ = "0.1.0"
+
+# MKL's matrix products round differently with 1 or 2 threads unless its conditional bit-wise
+# reproducibility mode is on: with it, a cell gives the same bytes whichever executor or thread count
+# ran it. Must be set before torch's first matrix product, hence here.
+os.environ.setdefault("MKL_CBWR", "AUTO,STRICT")
 
 _LAZY = {
     "attack": ("robustbench_xl.runner", "attack"),
@@ -14,6 +21,9 @@ _LAZY = {
     "load_examples": ("robustbench_xl.data", "load_examples"),
     "load_victim": ("robustbench_xl.models", "load_victim"),
     "load_recipe": ("robustbench_xl.recipes", "load_recipe"),
+    "run_plan": ("robustbench_xl.plans", "run_plan"),
+    "build_leaderboard": ("robustbench_xl.leaderboard", "build_leaderboard"),
+    "check": ("robustbench_xl.check", "check"),
 }
 
 
