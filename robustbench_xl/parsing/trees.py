@@ -4,8 +4,9 @@ Card
 * What: the parse of one input text (one tree), independent of stanza, JSON-serialisable for the
   parse cache, convertible to and from CoNLL-U (see :mod:`.conllu`) and from stanza documents.
 * Languages: any.
-* Limits: one tree per text. When stanza splits a text into several sentences they are merged into
-  one tree by a fixed rule (:func:`merge_sentences`): the root of every later sentence is attached
+* Limits: one tree per text. Pipelines do not split sentences (``tokenize_no_ssplit``), so stanza
+  finds several sentences only across blank lines (paragraphs); they are merged into one tree by a
+  fixed rule (:func:`merge_sentences`): the root of every later sentence is attached
   to the root of the first one with ``parataxis``, and ``n_sentences`` records how many there were.
   Texts that cannot be parsed (empty, or stanza failed) are a ``ParsedSentence`` with no tokens and
   a ``skip_reason``: a recorded skip, never an exception.
@@ -24,7 +25,7 @@ from ..errors import RbxError
 
 # Bump when the conversion from stanza output changes (merge rule, fields): cached parses made by
 # an older rule are then no longer reused.
-TREE_FORMAT_VERSION = 1
+TREE_FORMAT_VERSION = 2
 MERGE_DEPREL = "parataxis"
 
 

@@ -54,8 +54,12 @@ def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
         prep = s.low(cases[0])
         if cases[0] != a or prep not in rules.PREPOSITIONS[lang] or _in_range(s, a, b):
             return None
-        temporal = prep in rules.TIME_PREPOSITIONS[lang] or s.low(d) in rules.TIME_NOUNS[lang] or \
-            any(rules.is_year(s.tok(i).text) for i in range(a, b + 1))
+        years = [i for i in range(a, b + 1) if rules.is_year(s.tok(i).text)]
+        temporal = prep in rules.TIME_PREPOSITIONS[lang] or s.low(d) in rules.TIME_NOUNS[lang] or years
+        # "am 21. Juni 2016 Cristina Ferrae": a name after the date is the verb's object that the
+        # parser pulled into the phrase; moving it would change who did what.
+        if years and any(s.tok(i).upos == "PROPN" for i in range(years[-1] + 1, b + 1)):
+            return None
         return sp if temporal else None
     if base(rel) == "advcl" and lang in rules.SUBORDINATORS:
         marks = [c for c in s.kids[d] if base(s.tok(c).deprel) == "mark"]
@@ -104,7 +108,10 @@ def _subject_first(s: Sent, lang: str, i: int) -> bool:
 
 
 def _crosses_clause(s: Sent, ids) -> bool:
-    return any(s.clausal(i) or s.tok(i).upos == "PUNCT" for i in ids)
+    """A move across a clause, punctuation or a coordinator: with "and" in between, the parser
+    may have missed a second verb ("trained by A and ridden by B during ..."), and the moved
+    adverbial would then scope over both."""
+    return any(s.clausal(i) or s.tok(i).upos in ("PUNCT", "CCONJ") for i in ids)
 
 
 def _other_clauses(s: Sent, d: int) -> bool:
