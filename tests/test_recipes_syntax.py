@@ -132,6 +132,27 @@ def test_every_move_keeps_words_relations_and_spacing(lang):
     assert checked >= 4
 
 
+UD_TEST_FILES = {"en": "UD_English-EWT/en_ewt", "de": "UD_German-GSD/de_gsd", "es": "UD_Spanish-GSD/es_gsd",
+                 "fr": "UD_French-GSD/fr_gsd", "ja": "UD_Japanese-GSD/ja_gsd", "ko": "UD_Korean-Kaist/ko_kaist",
+                 "zh": "UD_Chinese-GSDSimp/zh_gsdsimp"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_invariants_hold_on_a_whole_gold_treebank(lang):
+    from conftest import SHARED_DATA
+
+    path = SHARED_DATA / "ud" / f"{UD_TEST_FILES[lang]}-ud-test.conllu"
+    if not path.is_file():
+        pytest.skip(f"{path} is reference data of dev machines only")
+    moves = 0
+    for tree in read_conllu(path):
+        for move in find_moves(tree, lang):
+            moves += 1
+            assert problems(tree, move, lang) == [], (tree.text, move.text)
+    assert moves >= 20
+
+
 def test_no_space_is_added_in_japanese_and_chinese_and_korean_keeps_eojeol():
     for lang in ("ja", "zh"):
         for tree in gold(lang):
@@ -194,6 +215,24 @@ def test_a_parser_split_inside_an_eojeol_is_never_cut():
     assert find_moves(tree, "ko") == []
     s = Sent(tree)
     assert rewrite(s, "ko", [1, 3, 2, 4, 5]) is None  # would glue/cut inside "Retzius는"
+
+
+def test_guards_against_real_parser_errors():
+    """Trees the shipped parsers made for PAWS-X sentences, each with a known error (see ``why``);
+    the guard must refuse the move the error would otherwise allow."""
+    import json
+
+    from robustbench_xl.parsing.trees import ParsedSentence
+
+    cases = json.loads((FIXTURES / "parser_outputs.json").read_text(encoding="utf-8"))
+    assert len(cases) == 9
+    for case in cases:
+        tree, lang = ParsedSentence.from_json(case["tree"]), case["lang"]
+        moves = find_moves(tree, lang)
+        for move in moves:
+            assert problems(tree, move, lang) == [], (case["why"], move.text)
+            for bad in case["forbidden"]:
+                assert bad not in move.text, case["why"]
 
 
 def test_unusable_trees_give_no_moves():

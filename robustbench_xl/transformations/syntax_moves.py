@@ -19,13 +19,14 @@ Card
   is capitalised; a word that stops being first is lower-cased only when it is not a name (PROPN,
   ALL CAPS, inner capitals, en "I", de nouns); a move whose first word might be a name (NOUN) is
   not made.
-* Limits: conservative by design (see the tables): phrases with punctuation inside, merged
-  multi-sentence parses and moves across other clauses are never made; the output is only as good
-  as the parse (small shipped parsers: a wrong head can move the wrong span).
-* Example::
+* Limits: conservative by design (see the tables): phrases with punctuation inside, quotations,
+  merged multi-sentence parses and moves across other clauses are never made, and guards refuse
+  the shapes the small shipped parsers typically get wrong (a cut noun phrase or date, a split
+  eojeol, a name pulled into a phrase); still, the output is only as good as the parse.
+* Example (a gold UD Korean-Kaist tree, as in the tests)::
 
-    tree = read_conllu("ko.conllu")[0]          # 그는 1983년에 서울로 이사했다 .
-    [m.text for m in find_moves(tree, "ko")]    # ['1983년에 그는 서울로 이사했다.', ...]
+    tree = read_conllu("tests/fixtures/recipes_c/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
+    [m.text for m in find_moves(tree, "ko")]    # ['세계를 한국적 슬기가 이긴다.']
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class Sent:
             same = prev is not None and (prev.start_char, prev.end_char) == (t.start_char, t.end_char)
             self.unit[t.id] = self.unit[prev.id] if same else t.id
         end = self.n
-        while end > 1 and self.tok(end).upos == "PUNCT":
+        while end > 1 and self.is_punct(end):
             end -= 1
         self.body_end = end  # last id before the final punctuation run
 
@@ -91,6 +92,11 @@ class Sent:
 
     def low(self, i: int) -> str:
         return self.tok(i).text.casefold()
+
+    def is_punct(self, i: int) -> bool:
+        """Punctuation, whatever the tagger said: PAWS-X's `` and '' quotes often come out as X/SYM."""
+        t = self.tok(i)
+        return t.upos in ("PUNCT", "SYM") or not rules.WORD_CHAR.search(t.text)
 
     def subtree(self, i: int) -> list[int]:
         if i not in self._sub:
@@ -118,8 +124,10 @@ class Sent:
         return a, b
 
     def has_punct(self, a: int, b: int) -> bool:
-        """Punctuation tokens, or brackets and quotes glued inside a token (손자)로)."""
-        return any(self.tok(i).upos == "PUNCT" or set(self.tok(i).text) & rules.BRACKETS for i in range(a, b + 1))
+        """Punctuation tokens, brackets and quotes glued inside a token (손자)로), or the final
+        punctuation glued to the last word (a tokenizer that left "Maui." whole)."""
+        return any(self.is_punct(i) or set(self.tok(i).text) & rules.BRACKETS or
+                   (i == self.n and self.tok(i).text[-1:] in rules.FINAL_PUNCT) for i in range(a, b + 1))
 
     def has_digit(self, a: int, b: int) -> bool:
         return any(ch.isdigit() for i in range(a, b + 1) for ch in self.tok(i).text)
@@ -182,9 +190,9 @@ def _join(s: Sent, lang: str, prev: list, u: list, left: str, right: str) -> str
     if isinstance(a, int) and isinstance(b, int):
         if a + 1 == b:
             return text[s.tok(a).end_char:s.tok(b).start_char]
-        if s.tok(b).upos == "PUNCT" and b > 1:
+        if s.is_punct(b) and b > 1:
             return text[s.tok(b - 1).end_char:s.tok(b).start_char]
-        if s.tok(a).upos == "PUNCT" and a < s.n:
+        if s.is_punct(a) and a < s.n:
             return text[s.tok(a).end_char:s.tok(a + 1).start_char]
     if isinstance(b, Comma) and lang not in ("ja", "zh"):
         return " " if " , " in text else ""  # an inserted comma follows the text's comma style
@@ -199,7 +207,7 @@ def rewrite(s: Sent, lang: str, order: list, recase: dict[int, str] | None = Non
     recase = recase or {}
     kept = [x for x in order if not isinstance(x, Comma)]
     dropped = set(range(1, s.n + 1)) - set(kept)
-    if len(kept) != len(set(kept)) or any(s.tok(i).upos != "PUNCT" or s.kids[i] for i in dropped):
+    if len(kept) != len(set(kept)) or any(not s.is_punct(i) or s.kids[i] for i in dropped):
         return None
     units: list[list] = []  # written units: a comma, or the ids of one (multi-word) token
     for x in order:
@@ -259,7 +267,7 @@ def _clean_cuts(s: Sent, lang: str, units: list[list]) -> bool:
         if last == s.n or nxt == last + 1:
             continue
         left, right = s.tok(last), s.tok(last + 1)
-        if left.upos == "PUNCT" or right.upos == "PUNCT":
+        if s.is_punct(last) or s.is_punct(last + 1):
             continue
         if lang not in ("ja", "zh") and not s.text[left.end_char:right.start_char].isspace():
             return False
@@ -301,23 +309,10 @@ def find_moves(tree: ParsedSentence, lang: str, kinds=ALL_KINDS) -> list[Move]:
         found += conjunct_swaps(s, lang)
     out, seen = [], {tree.text}
     for move in found:
-        if move is not None and move.text not in seen and not _inside_quotes(tree.text, move.changed[0]):
+        if move is not None and move.text not in seen and not rules.touches_quotes(tree.text, *move.changed):
             seen.add(move.text)
             out.append(move)
     return out
-
-
-def _inside_quotes(text: str, start: int) -> bool:
-    """True when ``start`` lies inside a quotation (quoted words are someone else's order)."""
-    closers, plain = [], False
-    for ch in text[:start]:
-        if closers and ch == closers[-1]:
-            closers.pop()
-        elif ch in rules.QUOTE_PAIRS:
-            closers.append(rules.QUOTE_PAIRS[ch])
-        elif ch == '"':
-            plain = not plain
-    return bool(closers) or plain
 
 
 # -- coordination --------------------------------------------------------------------------------
@@ -338,10 +333,18 @@ def conjunct_swaps(s: Sent, lang: str) -> list[Move | None]:
         if any(base(s.tok(c).deprel) == "conj" for c in s.kids[y]):
             continue
         if _category(s.tok(x).upos) is None or _category(s.tok(x).upos) != _category(s.tok(y).upos) \
-                or {s.tok(x).text, s.tok(y).text} & rules.JA_NOT_CONJUNCTS:
+                or {s.tok(x).text, s.tok(y).text} & rules.JA_NOT_CONJUNCTS or _part_of_name(s, x):
             continue
         out.append(_swap_conjuncts(s, lang, x, y))
     return out
+
+
+def _part_of_name(s: Sent, x: int) -> bool:
+    """The first conjunct continues a longer noun phrase ("l'actrice australienne Teresa Palmer
+    et Michala Banas": swapping would make Banas the actress)."""
+    rel = base(s.tok(x).deprel)
+    return rel in ("appos", "flat", "compound", "fixed", "goeswith") or \
+        (rel == "nmod" and not any(base(s.tok(c).deprel) == "case" for c in s.kids[x]))
 
 
 def _ends_noun_phrase(after: ParsedToken) -> bool:
@@ -372,6 +375,13 @@ def _swap_conjuncts(s: Sent, lang: str, x: int, y: int) -> Move | None:
     xs, ys = s.span(xcore), s.span(ycore)
     if xs is None or ys is None or xs[1] >= ys[0]:
         return None
+    x_case = [s.low(c) for c in sorted(xcore) if base(s.tok(c).deprel) == "case" and s.tok(c).head == x]
+    y_case = [s.low(c) for c in sorted(ycore) if base(s.tok(c).deprel) == "case" and s.tok(c).head == y]
+    if x_case and y_case and x_case != y_case:
+        return None  # "en tant qu'Ophélie et de Portia": different prepositions do not trade places
+    if (xs[0] > 1 and s.low(xs[0] - 1) in rules.RANGE_ENDS) or \
+            any(s.low(c) in rules.RANGE_ENDS for c in s.kids[x] + s.kids[y]):
+        return None  # "desde A hasta B y C": B is a range's end, not a free conjunct
     between = range(xs[1] + 1, ys[0])
     # Only a coordinator (and, und, et, y, 和, と, や), perhaps with a comma: "Tages- und Nachtzeit"
     # (a hyphen) or "A & B" (often a name) are not swapped.

@@ -3,26 +3,28 @@
 Card
 * What: ``case_marked_moves(sent, "ko"|"ja", kinds)``: the dependents of one predicate that sit
   side by side before it, each a whole subtree closed by a case particle, may trade places
-  (``scramble``), and an adverbial one (에/에서/로..., に/で/へ/から/まで/より) may go to the start
+  (``scramble``), and a place or time phrase (에서, …년에; で から まで, …年に) may go to the start
   of that run of phrases (``front``). Particles keep the roles, so Korean and Japanese free word
   order keeps the meaning. ``chinese_moves(sent, kinds)``: a time phrase (a time noun, a listed
   time word, or 在/于 + a date) between the subject and the verb goes before the subject
   (``front``), and back after the subject (``postpose``).
 * Particles: ko from kiwipiepy's analysis of the eojeol (JKS JKO JKB, JX 은/는 after a noun,
   whatever tagset the parser uses); ja from the phrase's closing ``case`` ADP tokens
-  (が を に で へ から まで より は, には では ...). A phrase must start a phrase of its own: the
-  word before it ends in a particle, a connective ending or punctuation (else the parser cut a
-  noun phrase in two).
+  (が を に で へ から まで より は, には では ...). Verb stems for the light/complement verb
+  rules: kiwipiepy (ko), Sudachi dictionary forms (ja); the shipped parsers' lemmas are surfaces.
 * Never moved or swapped: the predicate itself; a phrase with punctuation inside; a phrase
   without a role particle (bare nouns, 도/만/も focus particles, と/와/과 comitatives, の
   genitives); topic with subject (그는 키가, 象は鼻が: double-subject sentences); two phrases
-  with the same particle or two subjects/objects/topics; dependents of a relative clause (acl).
+  with the same particle or two subjects/objects/topics; dependents of a relative clause (acl);
+  the object of a light verb and the phrase next to a complement-taking verb (기겁을 하다,
+  55 일에 불과하다, 山場になる); phrases the parser cut out of a longer one (see
+  :func:`_is_constituent`).
 * Languages: ko ja zh.  Limits: a phrase the parser attached to the wrong predicate moves with
   the wrong siblings; only runs of adjacent phrases are reordered.
-* Example::
+* Example (gold UD Korean-Kaist tree of 이제 남극은 초겨울에 들었다.)::
 
-    moves = case_marked_moves(Sent(tree), "ko", ("scramble",))   # 그는 1983년에 서울로 이사했다.
-    [m.text for m in moves]   # ['그는 서울로 1983년에 이사했다.']
+    [m.text for m in case_marked_moves(Sent(tree), "ko", ("scramble",))]
+    # ['이제 초겨울에 남극은 들었다.']
 """
 
 from __future__ import annotations
@@ -78,20 +80,28 @@ def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
       adverb, a sentence start or punctuation): a bare noun, a genitive (의, の), a relative verb
       form or a noun conjunction (및, 또는, と, や) before it means a longer noun phrase was cut,
       and a comma after a bare noun means it is the last item of a list (A, B, C 및 D에);
-    * ko: a phrase that opens with a relative verb form (이어지는 도로로) right after a case
-      particle lost that verb's arguments to its left; a phrase right before a relative verb form
-      that is not its head (…에 있는 교구) is that verb's argument, not ``h``'s."""
+    * a phrase holding a relative clause may move only after a topic or at the clause start (its
+      verb's arguments may have been cut off to the left: …도로에서 …까지 이어지는 지역 도로로); a
+      phrase right before a relative verb form that is not its head (…에 있는 교구) is that verb's
+      argument, not ``h``'s."""
     if lang == "ja":
         prev = s.tok(a - 1) if a > 1 else None
-        ok = prev is None or prev.upos == "PUNCT" or (prev.upos in ("ADP", "SCONJ", "ADV", "CCONJ", "PART")
+        ok = prev is None or s.is_punct(a - 1) or (prev.upos in ("ADP", "SCONJ", "ADV", "CCONJ", "PART")
                                                       and prev.text not in rules.JA_LINKING)
         nxt = s.tok(b + 1) if b < s.n else None
         attributive = nxt is not None and b + 1 != h and nxt.upos in ("VERB", "ADJ") and \
             base(nxt.deprel) == "acl"
-        return ok and not attributive
+        relative = any(base(s.tok(i).deprel) == "acl" for i in range(a, b + 1))
+        return ok and not attributive and (not relative or prev is None or s.is_punct(a - 1) or prev.text == "は")
+    if any(_last_tag(s.tok(i).text) == "ETM" for i in range(a, b)):
+        # A relative clause inside the phrase (…까지 이어지는 지역 도로로) may have lost its own
+        # arguments to the phrase before it (…도로에서): only a topic or the clause start may precede.
+        prev = s.tok(a - 1) if a > 1 else None
+        if prev is not None and not s.is_punct(a - 1) and not prev.text.endswith(("은", "는")):
+            return False
     if a > 1:
         prev = s.tok(a - 1)
-        if prev.upos == "PUNCT" or prev.text.endswith(tuple(rules.COMMAS)):
+        if s.is_punct(a - 1) or prev.text.endswith(tuple(rules.COMMAS)):
             before = prev.text.rstrip("".join(rules.COMMAS)) or (s.tok(a - 2).text if a > 2 else "")
             if before and _last_tag(before).startswith(rules.KO_NOMINAL_TAGS):
                 return False  # a list: A, B, C 및 D에
@@ -99,8 +109,6 @@ def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
             last = _last_tag(prev.text)
             if not last.startswith(("J", "EC", "MAG", "MAJ")) or last == "JKG" or \
                     prev.text in rules.KO_NOUN_CONJUNCTIONS:
-                return False
-            if last.startswith("J") and not prev.text.endswith(("은", "는")) and _last_tag(s.tok(a).text) == "ETM":
                 return False
     return not (b < s.n and b + 1 != h and _last_tag(s.tok(b + 1).text) == "ETM")
 
@@ -275,4 +283,4 @@ def chinese_moves(s: Sent, kinds) -> list[Move | None]:
 
 
 def _zh_crosses(s: Sent, ids) -> bool:
-    return any(s.clausal(i) or s.tok(i).upos == "PUNCT" for i in ids)
+    return any(s.clausal(i) or s.is_punct(i) for i in ids)

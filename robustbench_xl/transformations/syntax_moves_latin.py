@@ -40,6 +40,11 @@ def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
         return None
     a, b = sp
     rel = t.deprel
+    if any(1 <= i <= s.n and s.has_digit(i, i) for i in (a - 1, b + 1)):
+        return None  # "am 6. Oktober | 1899": the parser cut a date in two
+    if any(base(s.tok(i).deprel) == "conj" and s.tok(i).upos in ("ADJ", "VERB", "AUX", "ADV")
+           for i in range(a, b + 1)):
+        return None  # "during the summer and warm and rainy during ...": a coordination cut wrongly
     if base(rel) == "advmod":
         words = " ".join(s.low(i) for i in range(a, b + 1))
         ok = t.upos == "ADV" and "Polarity=Neg" not in (t.feats or "") and words in rules.ADVERBS[lang]
@@ -71,7 +76,7 @@ def _in_range(s: Sent, a: int, b: int) -> bool:
     """True when ``a..b`` and an oblique with a number right next to it form a range ("from 1990
     to 1995", "de 30 a 40 euros", "von 1990 bis 1995"): the two must not be separated."""
     for i in (a - 1, b + 1):
-        if 1 <= i <= s.n and s.tok(i).upos != "PUNCT":
+        if 1 <= i <= s.n and not s.is_punct(i):
             j = _root_child_of(s, i)
             sp = s.span(s.subtree(j))
             if j != s.root and base(s.tok(j).deprel) == "obl" and sp and s.has_digit(*sp) \
@@ -111,7 +116,7 @@ def _crosses_clause(s: Sent, ids) -> bool:
     """A move across a clause, punctuation or a coordinator: with "and" in between, the parser
     may have missed a second verb ("trained by A and ridden by B during ..."), and the moved
     adverbial would then scope over both."""
-    return any(s.clausal(i) or s.tok(i).upos in ("PUNCT", "CCONJ") for i in ids)
+    return any(s.clausal(i) or s.is_punct(i) or s.tok(i).upos == "CCONJ" for i in ids)
 
 
 def _other_clauses(s: Sent, d: int) -> bool:
@@ -157,7 +162,8 @@ def _postpose_latin(s: Sent, lang: str, d: int, a: int, b: int) -> Move | None:
     if s.is_comma(start):
         start += 1  # the comma that closed the fronted phrase goes with it
     rest = range(start, s.body_end + 1)
-    if s.root not in rest or _crosses_clause(s, rest) or s.low(a) in rules.NOT_POSTPOSED \
+    glued_end = not s.is_punct(s.n) and s.has_punct(s.n, s.n)  # "... Maui." as one token
+    if s.root not in rest or _crosses_clause(s, rest) or glued_end or s.low(a) in rules.NOT_POSTPOSED \
             or s.low(start) in rules.CORRELATIVES or not _subject_first(s, lang, start):
         return None
     how = demote(s, a, lang)

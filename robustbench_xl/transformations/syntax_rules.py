@@ -5,8 +5,8 @@ Card
   that may be fronted or postposed (time and frame adverbs only: never negation, focus or degree
   words such as not/only/also/very), prepositions that introduce a movable oblique, nouns that make
   an oblique temporal, subordinators that introduce a movable adverbial clause, Korean and
-  Japanese case particles, Chinese time words, and words that block conjunct swaps
-  ("respectively": the order of the conjuncts matters).
+  Japanese case particles, Chinese time words, words that block conjunct swaps ("respectively":
+  the order of the conjuncts matters), and :func:`touches_quotes` (no move touches a quotation).
 * Languages: en de es fr ja ko zh.
 * Limits: hand-made lists, deliberately short (precision over coverage); matching is on the
   lower-cased surface word as the parser's tokeniser split it.
@@ -20,6 +20,7 @@ import re
 # Heads of another clause: a phrase moved across one could attach to it instead.
 CLAUSAL = {"ccomp", "advcl", "acl", "csubj", "parataxis"}
 COMMAS = {",", "，", "、", "､"}
+WORD_CHAR = re.compile(r"\w")
 NAME_SEPARATORS = set("・·•‧･")  # ピート・ビール, 皮特·比尔: never cut next to one
 NOMINAL = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 BRACKETS = set("()[]{}«»“”„\"「」『』（）【】《》〈〉")
@@ -49,9 +50,9 @@ ADVERBS = {  # time and frame adverbs, single words or whole multi-word spans
 }
 # Sentence-initial words that are often discourse markers, not time adverbs ("Now that's odd."),
 # and correlatives that answer a fronted clause ("If X, then Y"): never postposed / left behind.
-NOT_POSTPOSED = {"now", "then", "so", "alors", "maintenant", "entonces", "ahora", "así"}
+NOT_POSTPOSED = {"now", "then", "so", "alors", "maintenant", "entonces", "ahora", "así", "luego"}
 CORRELATIVES = {"then", "so", "dann", "alors", "donc", "entonces", "también"}
-QUOTE_PAIRS = {"“": "”", "«": "»", "「": "」", "『": "』", "„": "“", "《": "》", "〈": "〉"}
+QUOTE_PAIRS = {"“": "”", "«": "»", "「": "」", "『": "』", "„": "“", "《": "》", "〈": "〉", "`": "'"}
 PREPOSITIONS = {  # introduce an oblique that may move when it is temporal (see TIME_*)
     "en": {"in", "on", "at", "during", "after", "before", "since", "until", "till", "by", "throughout",
            "within", "around", "between"},
@@ -62,6 +63,9 @@ PREPOSITIONS = {  # introduce an oblique that may move when it is temporal (see 
 }
 RANGE_WORDS = {"from", "to", "until", "till", "through", "von", "bis", "ab", "zu", "de", "du", "des", "à",
                "au", "jusqu'", "jusqu’", "a", "al", "desde", "hasta"}
+RANGE_ENDS = {"to", "until", "till", "through", "from", "bis", "von", "ab", "hasta", "desde", "jusqu'", "jusqu’",
+              "jusque", "depuis", "至", "到", "から", "まで"}
+FINAL_PUNCT = set(".!?。！？")
 TIME_PREPOSITIONS = {  # temporal whatever the noun
     "en": {"during", "since", "until", "till", "throughout"},
     "de": {"während", "seit"},
@@ -137,3 +141,23 @@ ZH_TIME_WORDS = {"后来", "当时", "目前", "现在", "此后", "随后", "�
                  "近年来", "目前为止", "后", "之前", "以前", "此前", "翌年", "不久"}
 ZH_TIME_PREPOSITIONS = {"在", "于", "於"}
 ZH_TIME_CHARS = set("年月日世纪代期时")
+
+
+def touches_quotes(text: str, start: int, end: int) -> bool:
+    """The changed stretch lies inside a quotation (quoted words are someone else's order) or
+    holds a quotation mark (the move could move words into or out of a quotation)."""
+    marks = set(QUOTE_PAIRS) | set(QUOTE_PAIRS.values()) | {'"'}
+    return inside_quotes(text, start) or bool(set(text[start:end]) & marks - {"'"})
+
+
+def inside_quotes(text: str, start: int) -> bool:
+    """True when ``start`` lies inside a quotation."""
+    closers, plain = [], False
+    for ch in text[:start]:
+        if closers and ch == closers[-1]:
+            closers.pop()
+        elif ch in QUOTE_PAIRS:
+            closers.append(QUOTE_PAIRS[ch])
+        elif ch == '"':
+            plain = not plain
+    return bool(closers) or plain

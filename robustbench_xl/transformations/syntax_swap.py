@@ -3,7 +3,8 @@
 Card
 * What: a TextAttack transformation. The editable sentence is parsed once (through the persistent
   parse cache of :func:`robustbench_xl.parsing.parse_texts`); every candidate is one *move* of
-  whole subtrees (:mod:`.syntax_moves`, :mod:`.syntax_moves_cjk`):
+  whole subtrees (:mod:`.syntax_moves`, :mod:`.syntax_moves_latin`, :mod:`.syntax_moves_cjk`,
+  word lists in :mod:`.syntax_rules`):
   ``scramble`` (ko ja: two adjacent case-marked phrases of one predicate trade places),
   ``front`` (an adverbial goes to the clause start; de with subject-verb inversion),
   ``postpose`` (a fronted adverbial goes back after the verb or to the end),
@@ -18,11 +19,12 @@ Card
   unless ``parse_edited=True``: it simply gets no syntax moves. Every word a move shifts must be
   editable (``indices_to_modify``), so use it with ``greedy``/``beam`` search, not with
   word-importance searches that offer one index at a time. Moves are only as good as the parse.
-* Example::
+* Example (with the shipped ko parser)::
 
     t = SyntaxSwap("ko")
-    text = MultilingualAttackedText.from_pair("...", "그는 1983년에 서울로 이사했다.", ("ko", "ko"))
-    [c.text for c in t(text)]   # sentence2 as '1983년에 그는 서울로 이사했다.', ...
+    text = MultilingualAttackedText.from_pair("그는 부자다.", "그는 1983년에 서울로 이사했다.", ("ko", "ko"))
+    [c._text_input["sentence2"] for c in t(text)]
+    # ['1983년에 그는 서울로 이사했다.', '그는 서울로 1983년에 이사했다.']
 """
 
 from __future__ import annotations
