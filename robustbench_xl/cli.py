@@ -6,13 +6,12 @@ printed as one line (``error: ...``) with a non-zero exit; Ctrl-C says how to re
 
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
 
 from . import cli_audit, cli_leaderboard, cli_models, cli_parsing, cli_perturb, cli_plans
-from .errors import RbxError
+from .cli_errors import run_app
 
 app = typer.Typer(
     name="rbx",
@@ -152,16 +151,7 @@ app.add_typer(cli_parsing.app, name="parsers")
 
 def main() -> None:
     """Console-script entry point."""
-    try:
-        app()
-    except RbxError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: finished examples are saved; run the same command with --resume to go on",
-                   err=True)
-        sys.exit(130)
-
+    run_app(app)
 
 if __name__ == "__main__":
     main()

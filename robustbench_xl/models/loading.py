@@ -79,7 +79,7 @@ def load_victim(spec: str | None = None, label_map: str | None = None, trust_rem
             source, config=config, trust_remote_code=trust_remote_code, output_loading_info=True)
     except RbxError:
         raise
-    except (OSError, ValueError, RuntimeError, KeyError, json.JSONDecodeError, EnvironmentError) as exc:
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         where = "from the HuggingFace hub" if origin == "hub" else f"from {source}"
         raise RbxError(f"cannot load checkpoint {where}: {first[:300]}") from None

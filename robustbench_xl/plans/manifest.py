@@ -16,7 +16,6 @@ Example::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -104,11 +103,6 @@ class CellState:
     complete: bool
 
 
-def _config_hash(cell_config: dict) -> str:
-    # Same canonical form as the runner's CellRunner.config_hash.
-    return hashlib.sha256(json.dumps(cell_config, sort_keys=True).encode()).hexdigest()
-
-
 class _Expectations:
     """What the runner would record for a cell, computed without attacking (models loaded once each)."""
 
@@ -144,14 +138,11 @@ class _Expectations:
 
     def cell_config(self, cell: Cell, config: dict) -> dict:
         from ..recipes import load_recipe
-        from ..runner import CellRunner, config_from_dict
+        from ..runner import cell_config, config_from_dict
 
         recipe = load_recipe(config["recipe"])
-        # The runner's own recipe for the recorded config (TODO(lead): a public runner.cell_config()).
-        view = SimpleNamespace(config=config_from_dict(config), victim=self.victim(cell, config), recipe=recipe,
-                               sample=self.sample(config, "sample"), lang=config["lang"],
-                               perturb=config["perturb"] or recipe.perturb)
-        return CellRunner._cell_config(view)
+        return cell_config(config_from_dict(config), self.victim(cell, config), recipe,
+                           self.sample(config, "sample"), config["lang"], config["perturb"] or recipe.perturb)
 
 
 def _count_lines(path: Path) -> int:
@@ -165,6 +156,7 @@ def _count_lines(path: Path) -> int:
 def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
     """Configs, sizes and progress of ``cells``; RbxError if a folder holds other results."""
     from ..results import EXAMPLES_FILE, RUN_FILE, SUMMARY_FILE, read_examples
+    from ..runner import config_hash
 
     expect = _Expectations(plan)
     states, conflicts = [], []
@@ -198,7 +190,7 @@ def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
             summary = json.loads((cell.root / SUMMARY_FILE).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             summary = {}
-        state.complete = (summary.get("complete") is True and summary.get("config_hash") == _config_hash(expected)
+        state.complete = (summary.get("complete") is True and summary.get("config_hash") == config_hash(expected)
                           and [r["id"] for r in records] == expect.sample(config, "sample").ids)
     if conflicts:
         more = f" (and {len(conflicts) - 1} more cells)" if len(conflicts) > 1 else ""
