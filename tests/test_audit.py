@@ -43,7 +43,7 @@ def results(tmp_path_factory, xlmr_checkpoint):
 def test_all_recipe_attacks_end_to_end(results):
     root, summaries = results
     for summary, lang in zip(summaries, ("ko", "de")):
-        assert summary["complete"] and summary["recipe"] == {"name": "all", "version": 1}
+        assert summary["complete"] and summary["recipe"] == {"name": "all", "version": 2}
         counts = summary["counts"]
         assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 3
         for line in (root / "tiny-xlmr" / lang / "all" / "examples.jsonl").read_text().splitlines():
@@ -62,7 +62,7 @@ def test_all_recipe_builds_every_part_for_each_language(xlmr_checkpoint):
     for lang in ("en", "ja", "zh"):
         attack_ = recipe.build_attack(lang, wrapper, seed=0, query_budget=10)
         names = [type(t).__name__ for t in attack_.transformation.transformations]
-        assert names == ["CharNoise", "WordOrder", "CodeSwitch", "PivotSynonym"]
+        assert names == ["CharNoise", "WordOrder", "SyntaxSwap", "CodeSwitch", "PivotSynonym"]
         assert "USESimilarity" in [type(c).__name__ for c in attack_.constraints]
 
 
