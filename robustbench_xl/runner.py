@@ -143,7 +143,9 @@ def config_hash(cell_config_: dict) -> str:
 class CellRunner:
     """Attacks the examples of one cell and writes its results (use :func:`attack`)."""
 
-    def __init__(self, config: AttackConfig):
+    def __init__(self, config: AttackConfig, victim=None):
+        """``victim``: an already loaded :class:`~robustbench_xl.models.Victim` for ``config.model``
+        (a plan worker reuses one across cells); by default the cell loads its own."""
         self.config = config
         self.lang = validate_lang(config.lang)
         self.recipe = load_recipe(config.recipe)
@@ -159,10 +161,12 @@ class CellRunner:
 
         self.sample = load_examples(config.dataset, self.lang, config.split, n=config.n, seed=config.seed,
                                     ids=config.ids, columns=config.columns)
-        from .models import load_victim
+        if victim is None:
+            from .models import load_victim
 
-        self.victim = load_victim(config.model, label_map=config.label_map,
-                                  trust_remote_code=config.trust_remote_code, model_id=config.model_id)
+            victim = load_victim(config.model, label_map=config.label_map,
+                                 trust_remote_code=config.trust_remote_code, model_id=config.model_id)
+        self.victim = victim
         self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
         self.cell_config = cell_config(config, self.victim, self.recipe, self.sample, self.lang, self.perturb)
         self.config_hash = config_hash(self.cell_config)

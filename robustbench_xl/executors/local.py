@@ -2,7 +2,8 @@
 
 What it does: :func:`run_inline` runs tasks here, in order. :class:`LocalPool` starts N long-lived
 worker processes with the *spawn* context (no forked torch state); each sets its torch thread count to
-``max(1, cores // N)`` before loading any model, then takes one cell at a time. The pool knows which
+``max(1, cores // N)`` before loading any model, then takes one cell at a time, preferring a cell
+of the model it already holds (workers keep their loaded victims between cells). The pool knows which
 worker runs which cell, so a worker that dies (killed, out of memory) fails only that cell; the cell is
 retried once in a fresh worker (it resumes from its ``examples.jsonl``). Workers die with the parent
 (``PR_SET_PDEATHSIG`` on Linux, a watchdog thread elsewhere), so a killed ``rbx run`` leaves no orphan
@@ -102,6 +103,7 @@ class LocalPool:
         attempts: dict[str, int] = {}
         procs: dict[int, tuple] = {}  # index -> (process, task queue)
         busy: dict[int, dict] = {}
+        last_model: dict[int, str | None] = {}  # worker -> model of its last cell (it keeps it loaded)
         next_index = 0
 
         def start():
@@ -119,7 +121,8 @@ class LocalPool:
             while pending or busy:
                 for index, (proc, inbox) in procs.items():
                     if index not in busy and pending and proc.is_alive():
-                        busy[index] = pending.popleft()
+                        busy[index] = self._next_for(pending, last_model.get(index))
+                        last_model[index] = busy[index].get("config", {}).get("model")
                         inbox.put(busy[index])
                 try:
                     index, result = results.get(timeout=0.5)
@@ -130,6 +133,16 @@ class LocalPool:
                 yield result
         finally:
             self._stop(procs, busy)
+
+    @staticmethod
+    def _next_for(pending: deque, model: str | None) -> dict:
+        """The first pending cell of the model this worker already holds, else the first pending cell."""
+        if model is not None:
+            for position, task in enumerate(pending):
+                if task.get("config", {}).get("model") == model:
+                    del pending[position]
+                    return task
+        return pending.popleft()
 
     def _reap(self, procs, busy, pending, attempts, start) -> Iterator[dict]:
         """Handle workers that died mid-cell: retry the cell once, then record it as failed."""

@@ -6,6 +6,8 @@ lock (so two processes never append to one ``examples.jsonl``), skips the cell i
 complete with the same config hash, and otherwise runs it with ``resume=True``. It never raises for a
 cell's own failure: it returns ``{"status": "failed", "error": ..., "retryable": ...}``, where
 ``retryable`` is False for :class:`RbxError` (bad input: retrying cannot help) and True for crashes.
+A process keeps the last two victims it loaded (:func:`victim_for`), so a worker that runs
+many cells of one model pays for loading it once.
 Limits: the thread count is per process (torch's is global), so one process runs one cell at a time.
 Example::
 
@@ -19,6 +21,7 @@ import json
 import os
 import time
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import RbxError
@@ -45,6 +48,41 @@ def set_threads(threads: int | None) -> None:
     import torch
 
     torch.set_num_threads(int(threads))
+
+
+# Victims this process has loaded, most recent last: a worker that runs several cells of one model
+# (the usual order of a plan: model x language x recipe) loads it once, not once per cell. Two are
+# kept so that two models alternating between the cells of one worker do not reload each other.
+_VICTIMS: "OrderedDict[tuple, object]" = OrderedDict()
+VICTIMS_KEPT = 2
+VICTIM_LOADS = {"loaded": 0, "reused": 0}
+
+
+def _files_stamp(model: str | None) -> tuple:
+    """Names, sizes and mtimes of a local checkpoint's files: a folder rewritten since it was loaded
+    (retrained, or damaged) is loaded again, as a fresh process would."""
+    folder = Path(model).expanduser() if model else None
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+
+
+def victim_for(config) -> object:
+    """The victim ``config`` asks for, loaded once per process (the model is only read by attacks)."""
+    key = (config.model, config.label_map, config.trust_remote_code, config.model_id, _files_stamp(config.model))
+    if key in _VICTIMS:
+        _VICTIMS.move_to_end(key)
+        VICTIM_LOADS["reused"] += 1
+        return _VICTIMS[key]
+    from ..models import load_victim
+
+    victim = load_victim(config.model, label_map=config.label_map, trust_remote_code=config.trust_remote_code,
+                         model_id=config.model_id)
+    VICTIM_LOADS["loaded"] += 1
+    _VICTIMS[key] = victim
+    while len(_VICTIMS) > VICTIMS_KEPT:
+        _VICTIMS.popitem(last=False)
+    return victim
 
 
 def _already_complete(runner) -> bool:
@@ -85,7 +123,8 @@ def run_cell(task: dict, threads: int | None = None) -> dict:
             result["error"] = f"another rbx process is running this cell (lock {task['lock']})"
             return result
         try:
-            runner = CellRunner(config_from_dict(dict(task["config"])))
+            config = config_from_dict(dict(task["config"]))
+            runner = CellRunner(config, victim=victim_for(config))
             if runner.paths.root.resolve() != Path(task["root"]).resolve():
                 raise RbxError(f"cell {task['key']} would write to {runner.paths.root}, not {task['root']}")
             if _already_complete(runner):
