@@ -80,7 +80,7 @@ def test_attack_end_to_end_with_the_shipped_parser(tmp_path, xlmr_checkpoint, la
     before = PARSE_COUNTERS["texts_parsed"]
     summary = attack(AttackConfig(lang=lang, recipe="syntax-swap", model=str(xlmr_checkpoint), n=3, seed=0,
                                   query_budget=30, out=str(tmp_path)), progress=False)
-    assert summary["complete"] and summary["recipe"] == {"name": "syntax-swap", "version": 1}
+    assert summary["complete"] and summary["recipe"] == {"name": "syntax-swap", "version": 2}
     counts = summary["counts"]
     assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 3
     assert PARSE_COUNTERS["texts_parsed"] - before <= 3  # at most the three originals
@@ -98,3 +98,28 @@ def test_attack_end_to_end_with_the_shipped_parser(tmp_path, xlmr_checkpoint, la
     from robustbench_xl.transformations.syntax_swap import move_coverage
 
     assert move_coverage(lang, n=100, seed=0)["with_move"] >= 1
+
+
+def test_a_phrase_moved_and_moved_back_is_not_a_new_sentence(rbx_home):
+    """v2: in ja (joined without spaces) moving a phrase and moving it back used to give the original
+    words in the original order minus one space ("で 3 日" -> "で3 日"), which v1 offered as an edit."""
+    from robustbench_xl.perturb import perturb
+    from robustbench_xl.transformations.syntax_moves import order_key
+
+    parser_or_skip("ja")
+    text = "イエスは魚の腹の中で 3 日を過ごし、ヨナは墓で 3 日過ごします。"  # PAWS-X ja dev 117
+    found = perturb(text, "syntax-swap", "ja", n=30, seed=0, steps=2)
+    assert found
+    assert all(order_key(p.text) != order_key(text) for p in found), [p.text for p in found]
+
+
+def test_no_move_puts_an_object_before_a_word_that_reads_as_a_relative_clause(rbx_home):
+    """v2: PAWS-X ko dev 393, where v1 scrambled 한 마을이 / 특정 결혼을 into a garden path."""
+    from robustbench_xl.lang.hangul import object_adnominal_readings
+    from robustbench_xl.perturb import perturb
+
+    parser_or_skip("ko")
+    text = "이는 한 마을이 특정 결혼을 허락하지 않거나 보류한다는 의미입니다."
+    found = perturb(text, "syntax-swap", "ko", n=30, seed=0, steps=2)
+    assert all(object_adnominal_readings(p.text) == 0 for p in found), [p.text for p in found]
+    assert object_adnominal_readings("이는 특정 결혼을 한 마을이 허락하지 않거나 보류한다는 의미입니다.") == 1

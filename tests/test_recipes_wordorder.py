@@ -123,6 +123,20 @@ def test_reordering_keeps_other_column_and_marks_moved_words():
 
 def test_recipe():
     recipe = load_recipe("word-order")
-    assert recipe.version == 1 and recipe.transformation["type"] == "word-order"
+    assert recipe.version == 2 and recipe.transformation["type"] == "word-order"
     assert recipe.languages == ("ja", "ko", "zh")  # de/en/es/fr rules find nothing in PAWS-X
     assert "particle" in recipe.label_preservation and recipe.search["type"] == "greedy"
+
+
+def test_v2_never_cuts_a_compound_particle_nor_makes_a_korean_garden_path():
+    """Both found by the session-2 audit on PAWS-X dev (ja 1100, ko 393)."""
+    ja = "曲はトミー・リーによって作成され、マイケル・バインホーンがドラムを担当しています。"
+    moved = [m.text for m in reorderings(ja, "ja")]
+    assert moved == ["曲はトミー・リーによって作成され、ドラムをマイケル・バインホーンが担当しています。"]
+    # (v1 also offered "トミー・リーに曲はよって作成され、...", cutting によって after に)
+    assert all("によって" in t for t in [m.text for m in reorderings("この本は彼によって東京で書かれた。", "ja")])
+    ko = "이는 한 마을이 특정 결혼을 허락하지 않는다는 의미입니다."
+    assert reorderings(ko, "ko") == []  # v1: "이는 특정 결혼을 한 마을이 허락하지 ..."
+    # The same swap without the look-alike is still made: the guard is about 한, not about scrambling.
+    plain = [m.text for m in reorderings("이는 그 마을이 특정 결혼을 허락하지 않는다는 의미입니다.", "ko")]
+    assert plain == ["이는 특정 결혼을 그 마을이 허락하지 않는다는 의미입니다."]

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import regex
+
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 FINALS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ", "ㅁ",
@@ -190,3 +192,21 @@ def can_merge(left: str, right: str) -> bool:
         return True  # 할 수 -> 할수, 먹어 보다 -> 먹어보다
     # Two bare nouns: a compound written apart (재정 상태 -> 재정상태).
     return all(m.tag in _NOUN_TAGS for m in left_morphs) and right_morphs[0].tag in _NOUN_TAGS
+
+
+# A phrase marked as an object (을/를) followed by one of these words reads first as the object of a
+# relative clause: 한 is both the determiner "one" and the past adnominal of 하다 ("did"), 할/하는/
+# 하던/했던 and 된/될/되는 likewise. "한 마을이 특정 결혼을" (one village ... a particular marriage)
+# scrambled to "특정 결혼을 한 마을이" reads as "the village that made a particular marriage".
+_ADNOMINAL_LOOKALIKES = "한|할|하는|하던|했던|된|될|되는|받은|받는"
+_OBJECT_THEN_ADNOMINAL = regex.compile(rf"[을를]\s+(?:{_ADNOMINAL_LOOKALIKES})(?=\s)")
+
+
+def object_adnominal_readings(text: str) -> int:
+    """How often an object phrase (…을/를) is followed by a word that also reads as a verb's adnominal
+    form (한, 할, 된 ...): a reordering that adds one creates a garden path (see above).
+
+    >>> object_adnominal_readings("특정 결혼을 한 마을이 허락하지 않는다"), object_adnominal_readings("한 마을이 특정 결혼을 허락")
+    (1, 0)
+    """
+    return len(_OBJECT_THEN_ADNOMINAL.findall(text))

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..lang.hangul import object_adnominal_readings
 from ..parsing.trees import ParsedSentence, ParsedToken
 from . import syntax_rules as rules
 
@@ -307,12 +308,23 @@ def find_moves(tree: ParsedSentence, lang: str, kinds=ALL_KINDS) -> list[Move]:
         found += german_moves(s, kinds) if lang == "de" else latin_moves(s, lang, kinds)
     if "conj-swap" in kinds and lang != "ko":
         found += conjunct_swaps(s, lang)
-    out, seen = [], {tree.text}
+    out, seen = [], {order_key(tree.text)}
+    garden_paths = object_adnominal_readings(tree.text) if lang == "ko" else 0
     for move in found:
-        if move is not None and move.text not in seen and not rules.touches_quotes(tree.text, *move.changed):
-            seen.add(move.text)
+        if move is None or (lang == "ko" and object_adnominal_readings(move.text) > garden_paths):
+            continue  # "특정 결혼을 한 마을이": an object before 한/할/된 reads as a relative clause
+        if order_key(move.text) not in seen and not rules.touches_quotes(tree.text, *move.changed):
+            seen.add(order_key(move.text))
             out.append(move)
     return out
+
+
+def order_key(text: str) -> str:
+    """A text without its whitespace: two word orders are the same order whatever the gaps between
+    words. Re-joining after a move follows the language's spacing rule (no spaces in ja/zh), so
+    moving a phrase there and back can give the original words in the original order with one
+    space fewer ("で 3 日" -> "で3 日"); comparing keys keeps that from counting as a new order."""
+    return "".join(text.split())
 
 
 # -- coordination --------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from ..errors import RbxError
 from ..lang import validate_lang
 from ..offline import import_textattack
 from .base import rng_for
-from .syntax_moves import ALL_KINDS, Move, find_moves
+from .syntax_moves import ALL_KINDS, Move, find_moves, order_key
 
 _Transformation = import_textattack().transformations.Transformation
 TREES_ATTR = "syntax_trees"
@@ -44,7 +44,8 @@ TREES_ATTR = "syntax_trees"
 
 @dataclass(frozen=True)
 class TreeState:
-    """The tree of one column's current text, how many moves made it, and the texts it has been."""
+    """The tree of one column's current text, how many moves made it, and the word orders it has been
+    (:func:`order_key`: texts without whitespace)."""
 
     tree: object  # ParsedSentence
     moves: tuple[str, ...] = ()
@@ -108,7 +109,7 @@ class SyntaxSwap(_Transformation):
         for lang, items in todo.items():
             trees = self._parse(lang, [text for _, text in items])
             for column, text in items:
-                out[column] = TreeState(trees[text], (), (text,))
+                out[column] = TreeState(trees[text], (), (order_key(text),))
         return out
 
     def _lang_of(self, current_text, column: str) -> str:
@@ -131,8 +132,8 @@ class SyntaxSwap(_Transformation):
             spans = current_text._spans[list(current_text._text_input).index(column)]
             usable = []
             for move in find_moves(state.tree, lang, self.moves):
-                if move.text in state.seen:
-                    continue  # never undo an earlier move
+                if order_key(move.text) in state.seen:
+                    continue  # never undo an earlier move (nor land on an order seen before)
                 start, end = move.changed
                 touched = {words.start + k for k, (a, b) in enumerate(spans) if a < end and b > start}
                 if touched and touched <= indices_to_modify:
@@ -142,7 +143,7 @@ class SyntaxSwap(_Transformation):
                 if child._text_input[column] != move.text:
                     continue  # NFC changed the text: its tree offsets would be wrong
                 child.attack_attrs[TREES_ATTR] = {**attached, column: TreeState(
-                    move.tree, state.moves + (f"{move.kind}: {move.note}",), state.seen + (move.text,))}
+                    move.tree, state.moves + (f"{move.kind}: {move.note}",), state.seen + (order_key(move.text),))}
                 out.append(child)
         return out
 

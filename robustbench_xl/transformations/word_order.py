@@ -49,6 +49,7 @@ import regex
 
 from ..constraints.protected_words import NAME_SEPARATORS, is_protected
 from ..lang import get_language, segment
+from ..lang.hangul import object_adnominal_readings
 from ..lang.kana import is_katakana
 from ..offline import import_textattack
 from .base import rng_for
@@ -107,6 +108,12 @@ def korean_chunks(text: str) -> list[Chunk]:
 
 # -- Japanese -------------------------------------------------------------------------------------
 _JA_CASE = {"は", "が", "を", "に", "で", "へ", "から", "まで", "より", "には", "では", "へは", "からは", "までは"}
+# に/を + these verbs are compound particles (によって "by", について "about", を通じて "through" ...):
+# the に/を belongs to them, so the phrase before is not a case-marked argument that may move
+# (moving it gave "トミー・リーに曲はよって作成され").
+_JA_COMPOUND_PARTICLE_VERBS = {"よる", "つく", "対する", "とる", "おく", "関する", "わたる", "沿う", "基づく",
+                               "伴う", "従う", "際する", "向ける", "応じる", "比べる", "通じる", "通す", "めぐる",
+                               "除く", "もつ", "かける", "限る", "加える", "当たる", "おける", "先立つ"}
 _JA_CONTENT = ("名詞", "代名詞", "接頭辞", "接尾辞", "連体詞")
 _JA_PRED = ("動詞", "形容詞", "助動詞", "形状詞")
 
@@ -114,11 +121,12 @@ _JA_PRED = ("動詞", "形容詞", "助動詞", "形状詞")
 def japanese_chunks(text: str) -> list[Chunk]:
     from ..lang.segment import sudachi
 
-    tokens = [(m.surface(), m.part_of_speech(), m.begin(), m.end()) for m in sudachi("C").tokenize(text)]
+    tokens = [(m.surface(), m.part_of_speech(), m.begin(), m.end(), m.dictionary_form())
+              for m in sudachi("C").tokenize(text)]
     chunks: list[Chunk] = []
     i, n = 0, len(tokens)
     while i < n:
-        surface, pos, start, _ = tokens[i]
+        surface, pos, start = tokens[i][:3]
         if pos[0] in _JA_CONTENT:
             j = i
             while j < n and (tokens[j][1][0] in _JA_CONTENT or tokens[j][0] == "・"):
@@ -127,7 +135,9 @@ def japanese_chunks(text: str) -> list[Chunk]:
             while k < n and tokens[k][1][0] == "助詞" and tokens[k][1][1] in ("格助詞", "係助詞"):
                 k += 1
             particles = "".join(t[0] for t in tokens[j:k])
-            if particles in _JA_CASE:
+            if particles in ("に", "を") and k < n and tokens[k][4] in _JA_COMPOUND_PARTICLE_VERBS:
+                chunks.append(Chunk(start, tokens[k - 1][3], "stop"))  # 〜によって, 〜を通じて: not a case
+            elif particles in _JA_CASE:
                 chunks.append(Chunk(start, tokens[k - 1][3], "arg", particles))
             elif particles in ("の", "と"):
                 chunks.append(Chunk(start, tokens[k - 1][3], "mod"))
@@ -202,7 +212,9 @@ def reorderings(text: str, lang: str) -> list[Move]:
     """Every safe reordering of ``text`` (new text, the changed stretch, the cuts of a swap)."""
     script = get_language(lang).script
     if script == "hangul":
-        return case_marked_swaps(text, korean_chunks(text))
+        before = object_adnominal_readings(text)
+        return [m for m in case_marked_swaps(text, korean_chunks(text))
+                if object_adnominal_readings(m.text) <= before]  # no new garden path (see hangul)
     if script == "japanese":
         return case_marked_swaps(text, japanese_chunks(text))
     if script == "han":
