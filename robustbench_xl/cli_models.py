@@ -123,6 +123,8 @@ def train_command(
     intermediate_epochs: Annotated[float, typer.Option("--intermediate-epochs", help="Epochs over the UD sentences.")] = 1.0,
     eval_n: Annotated[Optional[int], typer.Option("--eval-n", help="PAWS-X dev pairs per language to evaluate (default: all).")] = None,
     threads: Annotated[Optional[int], typer.Option("--threads", help="CPU threads for torch.")] = None,
+    save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps (for --resume); 0 = never.")] = 200,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped run in --out from its last checkpoint.")] = False,
 ) -> None:
     """Fine-tune a PAWS paraphrase victim (standard or STILTs), evaluate it on PAWS-X dev, write a model card.
 
@@ -131,13 +133,16 @@ def train_command(
       rbx train --base e5-small --regime standard --seed 0 --out runs/e5s-standard-s0
 
       rbx train --base e5-small --regime stilts --intermediate ud-en-ewt --seed 1 --out runs/e5s-stilts-s1 --max-pairs 2000 --epochs 1 --lora-layers 4 --eval-n 300
+
+      rbx train --base e5-small --regime standard --seed 0 --out runs/e5s-standard-s0 --resume   # after a stop
     """
     from robustbench_xl.models.training import train_victim
 
     path = train_victim(base, regime, out, seed=seed, intermediate=intermediate, max_pairs=max_pairs,
                         epochs=epochs, max_length=max_length, batch_size=batch_size, learning_rate=learning_rate,
                         lora_r=lora_r, lora_layers=lora_layers, intermediate_sentences=intermediate_sentences,
-                        intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads)
+                        intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads,
+                        save_steps=save_steps, resume=resume)
     typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
 
 

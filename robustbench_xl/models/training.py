@@ -9,6 +9,8 @@ attention and FFN linears of the top ``lora_layers`` layers (or full fine-tuning
 ``lora_r=0``); word embeddings stay frozen. The result is the merged HF checkpoint in ``out/``, a
 compact delta in ``out/victim/`` (what rbx ships, see :mod:`robustbench_xl.models.victims`), and a
 model card (``README.md`` + ``card.json``) with zero-shot PAWS-X dev accuracy for 7 languages.
+A stopped run resumes (``resume=True``, ``--resume``) from the Trainer checkpoint it wrote every
+``save_steps`` steps into ``out/.work``.
 Languages: trains on English; evaluates en de es fr ja ko zh.
 Limits: the defaults (all 11,997 pairs, 2 epochs, all layers) want a GPU or an hour of CPU; the
 shipped victims used a reduced budget recorded in their cards.
@@ -21,6 +23,7 @@ Example::
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import shutil
 import time
@@ -58,6 +61,7 @@ class TrainSettings:
     intermediate_epochs: float = 1.0
     eval_n: int | None = None
     threads: int | None = None
+    save_steps: int = 200  # a resumable checkpoint in out/.work every N optimizer steps; 0 = none
 
     @property
     def lr(self) -> float:
@@ -140,7 +144,9 @@ def _trainer(model, dataset, collator, settings: TrainSettings, epochs: float, w
     args = TrainingArguments(
         output_dir=str(workdir), per_device_train_batch_size=settings.batch_size, num_train_epochs=epochs,
         learning_rate=settings.lr, warmup_ratio=0.1, weight_decay=0.01, lr_scheduler_type="linear",
-        logging_steps=10, save_strategy="no", report_to=[], seed=settings.seed, data_seed=settings.seed,
+        logging_steps=10, save_strategy="steps" if settings.save_steps else "no",
+        save_steps=settings.save_steps or 500, save_total_limit=1, report_to=[], seed=settings.seed,
+        data_seed=settings.seed,
         group_by_length=True, disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False,
         dataloader_pin_memory=torch.cuda.is_available(),
     )
@@ -172,12 +178,37 @@ def _intermediate_phase(settings: TrainSettings, base: str, tokenizer, workdir: 
     trainer = _trainer(model, dataset, DataCollatorForTokenClassification(tokenizer), settings,
                        settings.intermediate_epochs, workdir / "intermediate")
     started = time.time()
-    result = trainer.train()
+    result = trainer.train(resume_from_checkpoint=_last_checkpoint(workdir / "intermediate"))
     trained = {name: p.detach().clone() for name, p in model.named_parameters()
                if p.requires_grad and "classifier" not in name}
     facts = {"task": INTERMEDIATE_TASKS[settings.intermediate], "sentences": len(dataset),
              "tags": len(labels), "steps": result.global_step, "train_loss": round(result.training_loss, 4),
              "wall_s": round(time.time() - started, 1)}
+    return trained, facts
+
+
+def _last_checkpoint(folder: Path) -> str | None:
+    """The newest complete Trainer checkpoint in ``folder`` (a run killed mid-save leaves none half-read)."""
+    if not folder.is_dir():
+        return None
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(str(folder))
+
+
+def _intermediate_resumable(settings: TrainSettings, base: str, tokenizer, workdir: Path) -> tuple[dict, dict]:
+    """The STILTs phase, run once: its result is kept in ``workdir`` so a resumed run skips it."""
+    import torch
+
+    done = workdir / "intermediate-result.pt"
+    if done.is_file():
+        saved = torch.load(done, map_location="cpu", weights_only=True)
+        return saved["tensors"], json.loads(saved["facts"])
+    trained, facts = _intermediate_phase(settings, base, tokenizer, workdir)
+    partial = done.with_suffix(".tmp")
+    torch.save({"tensors": trained, "facts": json.dumps(facts)}, partial)
+    partial.replace(done)
+    shutil.rmtree(workdir / "intermediate", ignore_errors=True)
     return trained, facts
 
 
@@ -208,9 +239,36 @@ def extract_delta(model, settings: TrainSettings) -> tuple[dict, float]:
     return tensors, scaling
 
 
+_FREE_ON_RESUME = {"threads", "eval_n", "save_steps"}  # speed and reporting: not what is trained
+
+
+def _check_out(out: Path, workdir: Path, settings: TrainSettings, resume: bool) -> None:
+    """A new run needs an empty ``out``; a resumed one needs the ``.work`` folder of the same settings."""
+    started = workdir / "settings.json"
+    if resume:
+        if not started.is_file():
+            if out.exists() and any(out.iterdir()):
+                raise RbxError(f"{out} holds no stopped rbx train run to resume (no .work/settings.json)")
+            return  # nothing to resume: a fresh start
+        recorded = json.loads(started.read_text(encoding="utf-8"))
+        changed = sorted(k for k, v in asdict(settings).items()
+                         if k not in _FREE_ON_RESUME and recorded.get(k) != v)
+        if changed:
+            raise RbxError(f"{out} was started with other settings ({', '.join(changed)}); resume with the "
+                           "same options or choose a new --out")
+        return
+    if out.exists() and any(out.iterdir()):
+        hint = " (a stopped run: add --resume to continue it)" if started.is_file() else ""
+        raise RbxError(f"{out} already exists and is not empty: choose a new --out{hint}")
+
+
 def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | str = "victim", seed: int = 0,
-                 intermediate: str | None = None, **options) -> Path:
-    """Train a PAWS victim; writes the checkpoint, ``victim/`` delta and model card into ``out``."""
+                 intermediate: str | None = None, resume: bool = False, **options) -> Path:
+    """Train a PAWS victim; writes the checkpoint, ``victim/`` delta and model card into ``out``.
+
+    With ``resume=True`` a run that was stopped (killed, out of time) continues from its last
+    checkpoint in ``out/.work`` (every ``save_steps`` steps) with the settings it started with.
+    """
     settings = TrainSettings(base=base, regime=regime, seed=seed, intermediate=intermediate, **options)
     if regime not in REGIMES:
         raise RbxError(f"--regime must be one of {', '.join(REGIMES)}, got {regime!r}")
@@ -221,8 +279,8 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     elif intermediate:
         raise RbxError("--intermediate only applies to --regime stilts")
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        raise RbxError(f"{out} already exists and is not empty: choose a new --out")
+    workdir = out / ".work"
+    _check_out(out, workdir, settings, resume)
     import torch
     from transformers import (
         AutoModelForSequenceClassification,
@@ -244,13 +302,13 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     started = time.time()
     base_path = resolve_base(base)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    workdir = out / ".work"
     workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "settings.json").write_text(json.dumps(asdict(settings), sort_keys=True), encoding="utf-8")
     set_seed(seed)
     phases = {}
     carried = {}
     if regime == "stilts":
-        carried, phases["intermediate"] = _intermediate_phase(settings, base_path, tokenizer, workdir)
+        carried, phases["intermediate"] = _intermediate_resumable(settings, base_path, tokenizer, workdir)
     set_seed(seed)
     pairs = paws_subset(read_pairs(), settings.max_pairs)
     model = AutoModelForSequenceClassification.from_pretrained(
@@ -265,9 +323,12 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     trainer = _trainer(model, _paws_dataset(tokenizer, pairs, settings.max_length),
                        DataCollatorWithPadding(tokenizer), settings, settings.epochs, workdir / "paws")
     phase_start = time.time()
-    result = trainer.train()
+    resumed_from = _last_checkpoint(workdir / "paws")
+    result = trainer.train(resume_from_checkpoint=resumed_from)
     phases["paws"] = {"pairs": len(pairs), "steps": result.global_step,
                       "train_loss": round(result.training_loss, 4), "wall_s": round(time.time() - phase_start, 1)}
+    if resumed_from:
+        phases["paws"]["resumed_from_step"] = int(Path(resumed_from).name.split("-")[-1])
     tensors, scaling = extract_delta(model.cpu(), settings)
     recorded_base = str(Path(base).resolve()) if base != "e5-small" and Path(base).is_dir() else base
     meta = {"base": recorded_base, "architecture": "AutoModelForSequenceClassification", "id2label": ID2LABEL,
