@@ -140,6 +140,14 @@ def config_hash(cell_config_: dict) -> str:
     return hashlib.sha256(json.dumps(cell_config_, sort_keys=True).encode()).hexdigest()
 
 
+def load_cell_victim(config: AttackConfig):
+    """The victim a config names (checkpoint, label map, remote-code permission, results id)."""
+    from .models import load_victim
+
+    return load_victim(config.model, label_map=config.label_map, trust_remote_code=config.trust_remote_code,
+                       model_id=config.model_id)
+
+
 class CellRunner:
     """Attacks the examples of one cell and writes its results (use :func:`attack`)."""
 
@@ -161,12 +169,7 @@ class CellRunner:
 
         self.sample = load_examples(config.dataset, self.lang, config.split, n=config.n, seed=config.seed,
                                     ids=config.ids, columns=config.columns)
-        if victim is None:
-            from .models import load_victim
-
-            victim = load_victim(config.model, label_map=config.label_map,
-                                 trust_remote_code=config.trust_remote_code, model_id=config.model_id)
-        self.victim = victim
+        self.victim = victim if victim is not None else load_cell_victim(config)
         self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
         self.cell_config = cell_config(config, self.victim, self.recipe, self.sample, self.lang, self.perturb)
         self.config_hash = config_hash(self.cell_config)

@@ -74,10 +74,9 @@ def victim_for(config) -> object:
         _VICTIMS.move_to_end(key)
         VICTIM_LOADS["reused"] += 1
         return _VICTIMS[key]
-    from ..models import load_victim
+    from ..runner import load_cell_victim
 
-    victim = load_victim(config.model, label_map=config.label_map, trust_remote_code=config.trust_remote_code,
-                         model_id=config.model_id)
+    victim = load_cell_victim(config)
     VICTIM_LOADS["loaded"] += 1
     _VICTIMS[key] = victim
     while len(_VICTIMS) > VICTIMS_KEPT:

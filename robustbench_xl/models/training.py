@@ -141,12 +141,12 @@ def _trainer(model, dataset, collator, settings: TrainSettings, epochs: float, w
     import torch
     from transformers import Trainer, TrainingArguments
 
+    saving = (dict(save_strategy="steps", save_steps=settings.save_steps, save_total_limit=1)
+              if settings.save_steps else dict(save_strategy="no"))  # checkpoints are what --resume uses
     args = TrainingArguments(
         output_dir=str(workdir), per_device_train_batch_size=settings.batch_size, num_train_epochs=epochs,
         learning_rate=settings.lr, warmup_ratio=0.1, weight_decay=0.01, lr_scheduler_type="linear",
-        logging_steps=10, save_strategy="steps" if settings.save_steps else "no",
-        save_steps=settings.save_steps or 500, save_total_limit=1, report_to=[], seed=settings.seed,
-        data_seed=settings.seed,
+        logging_steps=10, **saving, report_to=[], seed=settings.seed, data_seed=settings.seed,
         group_by_length=True, disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False,
         dataloader_pin_memory=torch.cuda.is_available(),
     )
@@ -327,7 +327,7 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     result = trainer.train(resume_from_checkpoint=resumed_from)
     phases["paws"] = {"pairs": len(pairs), "steps": result.global_step,
                       "train_loss": round(result.training_loss, 4), "wall_s": round(time.time() - phase_start, 1)}
-    if resumed_from:
+    if resumed_from:  # wall_s then covers this sitting only: the steps after the checkpoint
         phases["paws"]["resumed_from_step"] = int(Path(resumed_from).name.split("-")[-1])
     tensors, scaling = extract_delta(model.cpu(), settings)
     recorded_base = str(Path(base).resolve()) if base != "e5-small" and Path(base).is_dir() else base

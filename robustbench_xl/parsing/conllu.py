@@ -29,16 +29,19 @@ from .trees import ParsedSentence, ParsedToken, validate_tree
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 
 
+def read_utf8(path: str | Path, what: str = "CoNLL-U file") -> str:
+    """A text file's contents, or one RbxError line naming ``what`` is missing or unreadable."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RbxError(f"{what} not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RbxError(f"cannot read {what} {path}: {error}") from None
+
+
 def read_conllu(path: str | Path) -> list[ParsedSentence]:
     """Read and validate a CoNLL-U file."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RbxError(f"CoNLL-U file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RbxError(f"cannot read CoNLL-U file {path}: {error}") from None
-    return read_conllu_text(raw, source=str(path))
+    return read_conllu_text(read_utf8(path), source=str(path))
 
 
 def read_conllu_text(raw: str, source: str = "<conllu>") -> list[ParsedSentence]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RbxError
-from .conllu import read_conllu_text
+from .conllu import read_conllu_text, read_utf8
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,7 @@ class TrainingData:
 
 def read_blocks(path: Path) -> list[list[str]]:
     """Sentence blocks of a CoNLL-U file, validated, without empty nodes or enhanced deps."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RbxError(f"treebank not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RbxError(f"cannot read treebank {path}: {error}") from None
+    raw = read_utf8(path, "treebank")
     read_conllu_text(raw, source=str(path))  # validates every tree, errors name the sentence
     blocks = []
     for chunk in raw.replace("\r\n", "\n").split("\n\n"):
