@@ -46,6 +46,9 @@ def attack_command(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard earlier results of this cell."),
     trust_remote_code: bool = typer.Option(False, help="Allow a hub checkpoint's own code to run."),
+    target_lang: Optional[str] = typer.Option(
+        None, "--target-lang", help="code-switch / all: switch words into this language [default: English; "
+        "English text into Spanish]. Results go to <recipe>-to-<lang>/."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ):
     """Attack a model on one language with one recipe; write examples.jsonl and summary.json.
@@ -57,13 +60,15 @@ def attack_command(
       rbx attack --model ./my-xlmr-pawsx --lang de --recipe char-noise --query-budget 300
 
       rbx attack --lang ja --recipe char-noise --resume
+
+      rbx attack --lang ko --recipe code-switch --target-lang ja
     """
     from .runner import AttackConfig, attack
 
     config = AttackConfig(lang=lang, recipe=recipe, model=model, dataset=dataset, split=split, n=n, seed=seed,
                           query_budget=query_budget, batch_size=batch_size, max_length=max_length,
                           perturb=perturb, out=out, columns=columns, label_map=label_map,
-                          trust_remote_code=trust_remote_code)
+                          trust_remote_code=trust_remote_code, target_lang=target_lang)
     summary = attack(config, resume=resume, overwrite=overwrite, progress=not quiet)
     _print_summary(summary)
 

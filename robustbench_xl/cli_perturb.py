@@ -6,6 +6,8 @@ A typer app with one command; the lead mounts it as ``rbx perturb``. The work is
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="rich")
@@ -19,6 +21,8 @@ def perturb_command(
     n: int = typer.Option(5, "--n", help="How many distinct perturbations to show at most."),
     seed: int = typer.Option(0, "--seed", help="Seed: the same seed shows the same samples."),
     steps: int = typer.Option(1, "--steps", help="Edits chained per sample (an attack chains several)."),
+    target_lang: Optional[str] = typer.Option(None, "--target-lang",
+                                              help="code-switch / all: switch words into this language."),
 ):
     """Print sample perturbations of TEXT with a recipe (changed words highlighted); no model needed.
 
@@ -29,13 +33,15 @@ def perturb_command(
       rbx perturb --recipe word-order --lang ja --n 3 "彼は東京で本を買った。"
 
       rbx perturb --recipe char-noise --lang de --steps 2 --seed 1 "Er zog später nach Paris."
+
+      rbx perturb --recipe code-switch --lang de --target-lang fr "Er zog später nach Paris."
     """
     from rich.console import Console
     from rich.text import Text
 
     from .perturb import perturb
 
-    results = perturb(text, recipe, lang, n=n, seed=seed, steps=steps)
+    results = perturb(text, recipe, lang, n=n, seed=seed, steps=steps, target_lang=target_lang)
     console = Console(highlight=False)
     console.print(Text.assemble(("original  ", "dim"), text))
     if not results:

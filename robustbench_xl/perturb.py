@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .errors import RbxError
 from .lang import get_language, nfc, segment, validate_lang
-from .recipes import load_recipe
+from .recipes import load_cell_recipe
 
 COLUMN = "text"
 
@@ -77,10 +77,12 @@ class _Sampler:
         return out
 
 
-def perturb(text: str, recipe: str, lang: str, n: int = 5, seed: int = 0, steps: int = 1) -> list[Perturbation]:
-    """Up to ``n`` distinct perturbations of ``text`` (deterministic for a given seed)."""
+def perturb(text: str, recipe: str, lang: str, n: int = 5, seed: int = 0, steps: int = 1,
+            target_lang: str | None = None) -> list[Perturbation]:
+    """Up to ``n`` distinct perturbations of ``text`` (deterministic for a given seed); ``target_lang``
+    as ``--target-lang`` (code-switch recipes)."""
     lang = validate_lang(lang)
-    loaded = load_recipe(recipe)
+    loaded = load_cell_recipe(recipe, target_lang)
     loaded.check_language(lang)
     text = nfc(text or "").strip()
     if not text:

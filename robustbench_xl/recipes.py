@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -97,6 +97,32 @@ class Recipe:
                 list(PAIR_COLUMNS), ignored))
         search = _build("search", self.search, lang, seed)
         return ta.Attack(goal, constraints, transformation, search)
+
+    def with_target_lang(self, target_lang: str) -> "Recipe":
+        """This recipe with every code-switch component writing into ``target_lang`` (``--target-lang``).
+
+        The result is a recipe of its own, ``NAME-to-XX``: its own results folder, and a file hash
+        that covers the override, so it is never compared with or resumed as the original.
+        """
+        from .lang import validate_lang
+
+        target_lang = validate_lang(target_lang)
+
+        def switch(spec: dict) -> tuple[dict, bool]:
+            if spec.get("type") == "composite":
+                parts = [switch(part) for part in spec.get("parts", [])]
+                return {**spec, "parts": [p for p, _ in parts]}, any(hit for _, hit in parts)
+            if spec.get("type") != "code-switch":
+                return spec, False
+            return {**spec, "params": {**(spec.get("params") or {}), "target_lang": target_lang}}, True
+
+        transformation, found = switch(self.transformation)
+        if not found:
+            raise RbxError(f"--target-lang applies to recipes with a code-switch transformation "
+                           f"(code-switch, all); {self.name!r} has none")
+        override = hashlib.sha256(f"{self.file_hash}\x1ftarget_lang={target_lang}".encode()).hexdigest()
+        return replace(self, name=f"{self.name}-to-{target_lang}", transformation=transformation,
+                       languages=tuple(l for l in self.languages if l != target_lang), file_hash=override)
 
     def build_constraints(self, lang: str, seed: int) -> list:
         """The recipe's own constraints for ``lang`` (without the column restriction)."""
@@ -193,6 +219,12 @@ def parse_recipe(path: Path) -> Recipe:
 def list_recipes(directory: Path | None = None) -> list[Recipe]:
     directory = directory or recipes_dir()
     return [parse_recipe(p) for p in sorted(directory.glob("*.yaml"))]
+
+
+def load_cell_recipe(name_or_path: str, target_lang: str | None = None) -> Recipe:
+    """:func:`load_recipe`, with ``--target-lang`` applied when given."""
+    recipe = load_recipe(name_or_path)
+    return recipe.with_target_lang(target_lang) if target_lang else recipe
 
 
 def load_recipe(name_or_path: str) -> Recipe:

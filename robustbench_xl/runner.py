@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .errors import RbxError
 from .lang import validate_lang
-from .recipes import PAIR_COLUMNS, load_recipe
+from .recipes import PAIR_COLUMNS, load_cell_recipe
 from .results import (EXAMPLES_FILE, RUN_FILE, SCHEMA_VERSION, SUMMARY_FILE, dumps_line, read_examples,
                       repair_examples_file, summarize, write_json_atomic)
 
@@ -48,6 +48,7 @@ class AttackConfig:
     max_chars: int = 2000
     model_id: str | None = None
     trust_remote_code: bool = False
+    target_lang: str | None = None  # code-switch recipes: write into this language (the recipe's default: None)
 
 
 @dataclass
@@ -156,7 +157,7 @@ class CellRunner:
         (a plan worker reuses one across cells); by default the cell loads its own."""
         self.config = config
         self.lang = validate_lang(config.lang)
-        self.recipe = load_recipe(config.recipe)
+        self.recipe = load_cell_recipe(config.recipe, config.target_lang)
         self.recipe.check_language(self.lang)
         self.perturb = config.perturb or self.recipe.perturb
         if self.perturb not in ("sentence1", "sentence2", "both"):

@@ -88,3 +88,12 @@ def test_user_errors_are_one_line(args, message):
 def test_help_has_an_example():
     result = run("--help")
     assert result.exit_code == 0 and "rbx perturb --recipe char-noise --lang ko" in result.output
+
+
+def test_target_lang_option():
+    result = run("--recipe", "code-switch", "--lang", "de", "--target-lang", "fr", "--n", "3",
+                 "Die Stadt liegt im Norden des Landes und wurde später gegründet.")
+    assert result.exit_code == 0, result.output
+    assert "→" in result.output
+    result = run("--recipe", "char-noise", "--lang", "de", "--target-lang", "fr", "Die Stadt liegt im Norden.")
+    assert isinstance(result.exception, RbxError) and "code-switch" in str(result.exception)

@@ -185,3 +185,57 @@ def test_attack_end_to_end(tmp_path, xlmr_checkpoint, lang):
             assert r["perturbed"]["sentence1"] == r["original"]["sentence1"]
             for before, after in r["edits"]:
                 assert any(dictionary.has_pair(k, after) for k in match_keys(lang, before)) or lang == "ko"
+
+
+def test_target_lang_option_derives_a_recipe_of_its_own():
+    from robustbench_xl.recipes import load_cell_recipe, load_recipe
+
+    shipped = load_recipe("code-switch")
+    to_ja = load_cell_recipe("code-switch", "ja")
+    assert to_ja.name == "code-switch-to-ja" and to_ja.version == shipped.version
+    assert to_ja.file_hash != shipped.file_hash and "ja" not in to_ja.languages
+    assert to_ja.transformation["params"]["target_lang"] == "ja"
+    assert shipped.transformation["params"]["target_lang"] == "auto"  # the shipped recipe is untouched
+    assert load_cell_recipe("code-switch", None) == shipped
+    composite = load_cell_recipe("all", "fr")
+    switched = [p for p in composite.transformation["parts"] if p["type"] == "code-switch"]
+    assert switched and all(p["params"]["target_lang"] == "fr" for p in switched)
+    assert all("target_lang" not in (p.get("params") or {})
+               for p in composite.transformation["parts"] if p["type"] != "code-switch")
+    assert composite.build_transformation("de", 0) is not None
+    with pytest.raises(RbxError, match="does not support 'ja'"):
+        to_ja.check_language("ja")
+    with pytest.raises(RbxError, match="has none"):
+        load_cell_recipe("char-noise", "ja")
+    with pytest.raises(RbxError, match="unknown language 'xx'"):
+        load_cell_recipe("code-switch", "xx")
+
+
+def test_perturb_with_target_lang_writes_dictionary_translations():
+    from robustbench_xl.perturb import perturb
+
+    text = "Die Stadt liegt im Norden des Landes und wurde später gegründet."
+    results = perturb(text, "code-switch", "de", n=5, seed=0, target_lang="fr")
+    composed = load_dictionary("de", "fr")
+    assert results
+    for result in results:
+        for before, after in result.edits:
+            assert any(composed.has_pair(k, after) for k in match_keys("de", before)), (before, after)
+
+
+@pytest.mark.slow
+def test_attack_with_target_lang_has_its_own_results_folder(tmp_path, xlmr_checkpoint):
+    from robustbench_xl.runner import AttackConfig, attack
+
+    common = dict(lang="de", model=str(xlmr_checkpoint), n=3, seed=0, query_budget=30, out=str(tmp_path))
+    to_fr = attack(AttackConfig(recipe="code-switch", target_lang="fr", **common), progress=False)
+    to_en = attack(AttackConfig(recipe="code-switch", **common), progress=False)
+    assert to_fr["recipe"]["name"] == "code-switch-to-fr" and to_en["recipe"]["name"] == "code-switch"
+    assert to_fr["config_hash"] != to_en["config_hash"]
+    folder = tmp_path / "tiny-xlmr" / "de"
+    assert sorted(p.name for p in folder.iterdir()) == ["code-switch", "code-switch-to-fr"]
+    composed = load_dictionary("de", "fr")
+    for line in (folder / "code-switch-to-fr" / "examples.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        for before, after in record["edits"] or []:
+            assert any(composed.has_pair(k, after) for k in match_keys("de", before))

@@ -137,10 +137,10 @@ class _Expectations:
         return self.models[cell.model.id]
 
     def cell_config(self, cell: Cell, config: dict) -> dict:
-        from ..recipes import load_recipe
+        from ..recipes import load_cell_recipe
         from ..runner import cell_config, config_from_dict
 
-        recipe = load_recipe(config["recipe"])
+        recipe = load_cell_recipe(config["recipe"], config.get("target_lang"))
         return cell_config(config_from_dict(config), self.victim(cell, config), recipe,
                            self.sample(config, "sample"), config["lang"], config["perturb"] or recipe.perturb)
 
