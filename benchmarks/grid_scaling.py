@@ -45,18 +45,32 @@ def write_plan(folder: Path, models: list[str], langs: list[str], n: int, budget
     return path
 
 
-def run(plan: Path, out: Path, extra: list[str], env: dict) -> tuple[float, float, dict]:
-    """(wall s, CPU s of the run's processes, plan report)."""
+def machine_seconds() -> dict:
+    """Machine-wide CPU seconds so far, from /proc/stat: 'steal' is time the hypervisor gave this VM's
+    vCPUs to someone else (a slower run with steal is the host's doing, not rbx's); {} off Linux."""
+    try:
+        fields = open("/proc/stat", encoding="ascii").readline().split()[1:]
+    except OSError:
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    return {name: int(value) / tick for name, value in zip(names, fields)}
+
+
+def run(plan: Path, out: Path, extra: list[str], env: dict) -> tuple[float, float, dict, dict]:
+    """(wall s, CPU s of the run's processes, plan report, machine-wide idle and steal s)."""
     command = [sys.executable, "-m", "robustbench_xl.cli_plans", "run", str(plan), "--out", str(out), "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine_before = machine_seconds()
     started = time.perf_counter()
     proc = subprocess.run(command + extra, capture_output=True, text=True, env={**os.environ, **env})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = {k: v - machine_before[k] for k, v in machine_seconds().items() if k in ("idle", "steal")}
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(extra) or '1 worker'} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, json.loads((out / "_plans" / "grid-scaling" / "report.json").read_text())
+    return wall, cpu, json.loads((out / "_plans" / "grid-scaling" / "report.json").read_text()), machine
 
 
 def examples_bytes(out: Path) -> dict:
@@ -87,10 +101,11 @@ def main() -> None:
         print(f"plan: {len(models)} models x {len(langs)} languages x char-noise = {len(models) * len(langs)} "
               f"cells, n={args.n}, query budget {args.query_budget}; {cores} cores; load average "
               f"{os.getloadavg()[0]:.2f} at start")
-        # The baseline runs the cells one after another in one process with one torch thread; each of
-        # N workers also gets cores // N threads, so the ratio measures process parallelism alone.
+        # The baseline runs the cells one after another in one process with one thread (torch and the
+        # tokenizers); each of N workers also gets cores // N threads, so the ratio measures process
+        # parallelism alone.
         # --default-threads adds `rbx run` without --workers as is (torch's default: all cores).
-        one = {"OMP_NUM_THREADS": "1"}
+        one = {"OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}  # one core's worth, as a worker
         runs = [("1 worker", [], one), (f"{args.workers} workers", ["--workers", str(args.workers)], {})]
         if not args.no_ray:
             runs.append((f"ray {args.workers} CPUs", ["--executor", "ray", "--workers", str(args.workers)], {}))
@@ -99,18 +114,21 @@ def main() -> None:
         results = []
         for label, extra, env in runs:
             out = tmp / label.replace(" ", "-").replace(",", "")
-            wall, cpu, report = run(plan, out, extra, env)
-            results.append((label, wall, cpu, report["wall_s"], examples_bytes(out)))
+            wall, cpu, report, machine = run(plan, out, extra, env)
+            results.append((label, wall, cpu, report["wall_s"], machine, examples_bytes(out)))
             print(f"  {label:<22} {wall:7.1f} s", flush=True)
         base = results[0][1]
-        print(f"\n{'run':<22} {'wall s':>7} {'speed-up':>9} {'cell phase s':>13} {'cores busy':>11}  same bytes")
-        for label, wall, cpu, cells, files in results:
-            same = "yes" if files == results[0][4] else "NO"
-            print(f"{label:<22} {wall:7.1f} {base / wall:8.2f}x {cells:13.1f} {cpu / wall:11.2f}  {same}")
+        print(f"\n{'run':<22} {'wall s':>7} {'speed-up':>9} {'cell phase s':>13} {'cores busy':>11} "
+              f"{'idle s':>7} {'steal s':>8}  same bytes")
+        for label, wall, cpu, cells, machine, files in results:
+            same = "yes" if files == results[0][5] else "NO"
+            print(f"{label:<22} {wall:7.1f} {base / wall:8.2f}x {cells:13.1f} {cpu / wall:11.2f} "
+                  f"{machine.get('idle', float('nan')):7.1f} {machine.get('steal', float('nan')):8.1f}  {same}")
         print(f"load average {os.getloadavg()[0]:.2f} at end (other processes share these cores; "
-              "'cores busy' = CPU seconds of the run / wall seconds, Ray workers not counted)")
+              "'cores busy' = CPU seconds of the run / wall seconds, Ray workers not counted; idle and "
+              "steal: machine-wide CPU seconds during the run, steal = taken by the hypervisor)")
         differ = [(label, name) for label, *_, files in results[1:]
-                  for name in sorted(set(files) | set(results[0][4])) if files.get(name) != results[0][4].get(name)]
+                  for name in sorted(set(files) | set(results[0][5])) if files.get(name) != results[0][5].get(name)]
         for label, name in differ:
             print(f"differs: {label}: {name}")
         if differ:
