@@ -241,3 +241,37 @@ def test_killed_workers_are_retried_and_a_killed_run_resumes(long_plan, tmp_path
         ids = ids_of(f)
         assert len(ids) == len(set(ids)) == 10  # nothing lost, nothing duplicated
     assert cell_files(tmp_path / "b") == cell_files(ref)
+
+
+_THREADS_PROBE = """
+import os, sys
+from robustbench_xl.executors.task import set_threads
+if sys.argv[2] == "set":
+    set_threads(1)
+from transformers import AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained(sys.argv[1])
+threads = lambda: len(os.listdir("/proc/self/task"))
+before = threads()
+for _ in range(3):
+    tokenizer(["a sentence to encode"] * 16, ["and its pair, in one batch"] * 16, padding=True)
+print(before, threads())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc")
+def test_a_one_thread_worker_tokenizes_without_a_thread_pool(xlmr_checkpoint):
+    """A worker given one core must not wake the fast tokenizer's own pool for every batch (it took
+    10-19% of a core per thread from the other worker's forward passes)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TOKENIZERS_PARALLELISM", "RAYON_NUM_THREADS")}
+
+    def probe(mode: str) -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-c", _THREADS_PROBE, str(xlmr_checkpoint), mode], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        before, after = map(int, done.stdout.split()[-2:])
+        return before, after
+
+    before, after = probe("default")
+    assert after > before  # the pool exists by default: the check below can tell the difference
+    before, after = probe("set")
+    assert after == before
