@@ -125,6 +125,7 @@ def train_command(
     threads: Annotated[Optional[int], typer.Option("--threads", help="CPU threads for torch.")] = None,
     save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps (for --resume); 0 = never.")] = 200,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped run in --out from its last checkpoint.")] = False,
+    delta_rank: Annotated[int, typer.Option("--delta-rank", help="Full fine-tuning: ship each encoder matrix's change at this rank (a few MB); 0 = exact.")] = 0,
 ) -> None:
     """Fine-tune a PAWS paraphrase victim (standard or STILTs), evaluate it on PAWS-X dev, write a model card.
 
@@ -142,8 +143,30 @@ def train_command(
                         epochs=epochs, max_length=max_length, batch_size=batch_size, learning_rate=learning_rate,
                         lora_r=lora_r, lora_layers=lora_layers, intermediate_sentences=intermediate_sentences,
                         intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads,
-                        save_steps=save_steps, resume=resume)
+                        save_steps=save_steps, resume=resume, delta_rank=delta_rank)
     typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
+
+
+@app.command("compress")
+@reports_errors
+def compress_command(
+    run: Annotated[Path, typer.Argument(help="The --out folder of a finished rbx train --lora-r 0 run.")],
+    rank: Annotated[int, typer.Option("--rank", help="Rank kept of each encoder matrix's change.")] = 64,
+    eval_n: Annotated[Optional[int], typer.Option("--eval-n", help="Pairs per language to re-evaluate (default: the run's).")] = None,
+) -> None:
+    """Store a fully fine-tuned victim's delta at low rank (a few MB) and re-measure its card on the rebuilt model.
+
+    Example: rbx models compress runs/e5s-full-standard-s0 --rank 64
+    """
+    from robustbench_xl.models.lowrank_delta import compress_run
+
+    facts = compress_run(run, rank, eval_n)
+    d = facts["delta"]
+    typer.echo(f"rank {d['rank']} over {d['matrices']} matrices, relative error {d['relative_error']}, "
+               f"{facts['delta_bytes'] / 1e6:.2f} MB")
+    for lang, row in facts["accuracy"].items():
+        typer.echo(f"{lang}: {row['accuracy']:.3f} (uncompressed {d['uncompressed_accuracy'][lang]:.3f}, "
+                   f"majority {row['majority']:.3f}, n={row['n']})")
 
 
 @app.command("ship")

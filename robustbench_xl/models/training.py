@@ -62,6 +62,7 @@ class TrainSettings:
     eval_n: int | None = None
     threads: int | None = None
     save_steps: int = 200  # a resumable checkpoint in out/.work every N optimizer steps; 0 = none
+    delta_rank: int = 0  # full fine-tuning: ship each encoder matrix's change at this rank; 0 = exact
 
     @property
     def lr(self) -> float:
@@ -239,7 +240,7 @@ def extract_delta(model, settings: TrainSettings) -> tuple[dict, float]:
     return tensors, scaling
 
 
-_FREE_ON_RESUME = {"threads", "eval_n", "save_steps"}  # speed and reporting: not what is trained
+_FREE_ON_RESUME = {"threads", "eval_n", "save_steps", "delta_rank"}  # speed, reporting, shipping: not training
 
 
 def _check_out(out: Path, workdir: Path, settings: TrainSettings, resume: bool) -> None:
@@ -330,6 +331,17 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     if resumed_from:  # wall_s then covers this sitting only: the steps after the checkpoint
         phases["paws"]["resumed_from_step"] = int(Path(resumed_from).name.split("-")[-1])
     tensors, scaling = extract_delta(model.cpu(), settings)
+    delta_facts = None
+    if settings.delta_rank and not settings.lora_r:
+        from robustbench_xl.models.lowrank_delta import lowrank_tensors
+
+        base_model = AutoModelForSequenceClassification.from_pretrained(base_path, num_labels=2,
+                                                                        ignore_mismatched_sizes=True)
+        params = dict(model.named_parameters())
+        tensors, delta_facts = lowrank_tensors({k.split("::", 1)[1]: params[k.split("::", 1)[1]] for k in tensors},
+                                               dict(base_model.named_parameters()), settings.delta_rank)
+        scaling = 1.0
+        del base_model
     recorded_base = str(Path(base).resolve()) if base != "e5-small" and Path(base).is_dir() else base
     meta = {"base": recorded_base, "architecture": "AutoModelForSequenceClassification", "id2label": ID2LABEL,
             "lora_scaling": scaling, "regime": regime, "seed": seed}
@@ -347,6 +359,8 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
              "delta_bytes": (out / "victim" / "delta.safetensors").stat().st_size,
              "torch_threads": torch.get_num_threads(),
              "device": "cuda" if torch.cuda.is_available() else "cpu"}
+    if delta_facts:
+        facts["delta"] = delta_facts
     write_card(out, facts)
     write_card(out / "victim", facts)
     shutil.rmtree(workdir, ignore_errors=True)

@@ -107,7 +107,13 @@ def write_card(folder: Path, facts: dict) -> None:
         lines.append(f"- PAWS: {p['pairs']} pairs, {s['epochs']} epoch(s), {p['steps']} steps, "
                      f"final mean loss {p['train_loss']}, {p['wall_s']} s")
     lines += [f"- total training wall time: {facts['train_wall_s']} s; delta shipped: "
-              f"{facts['delta_bytes'] / 1e6:.2f} MB", "", "## Clean accuracy (PAWS-X dev)", ""]
+              f"{facts['delta_bytes'] / 1e6:.2f} MB"]
+    if facts.get("delta"):
+        d = facts["delta"]
+        lines.append(f"- delta: the change of each of {d['matrices']} encoder matrices at rank {d['rank']} "
+                     f"(truncated SVD, relative error {d['relative_error']}), the other trained tensors exact; "
+                     "the accuracies below are those of the rebuilt (compressed) model")
+    lines += ["", "## Clean accuracy (PAWS-X dev)", ""]
     if facts.get("accuracy"):
         lines += _accuracy_table(facts["accuracy"])
         rates = {row["predicted_paraphrase"] for row in facts["accuracy"].values()}

