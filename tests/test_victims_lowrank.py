@@ -50,7 +50,7 @@ def test_factors_are_the_best_rank_r_approximation():
     # everything that is not an encoder matrix is shipped exactly (fp16), never factorized
     assert set(tensors) == {f"lora_A::{name}", f"lora_B::{name}", "replace::classifier.weight",
                             "replace::bert.encoder.layer.0.attention.self.query.bias"}
-    full_rank, facts = lowrank_tensors(trained, base, rank=8)
+    _, facts = lowrank_tensors(trained, base, rank=8)
     assert facts["relative_error"] == 0.0
     with pytest.raises(RbxError, match="at least 1"):
         lowrank_tensors(trained, base, rank=0)

@@ -58,6 +58,17 @@ def lowrank_tensors(trained: dict, base: dict, rank: int) -> tuple[dict, dict]:
     return tensors, {"rank": rank, "matrices": matrices, "relative_error": round(error, 4)}
 
 
+def lowrank_delta_of(model, names, base_path: str, rank: int) -> tuple[dict, dict]:
+    """:func:`lowrank_tensors` of the trained parameters ``names`` of ``model`` (a sequence classifier)
+    against the same architecture loaded from ``base_path``."""
+    from transformers import AutoModelForSequenceClassification
+
+    base = AutoModelForSequenceClassification.from_pretrained(base_path, num_labels=model.config.num_labels,
+                                                              ignore_mismatched_sizes=True)
+    params = dict(model.named_parameters())
+    return lowrank_tensors({name: params[name] for name in names}, dict(base.named_parameters()), rank)
+
+
 def compress_run(run_dir: Path | str, rank: int, eval_n: int | None = None) -> dict:
     """Rewrite ``run_dir/victim/`` (from ``rbx train --lora-r 0``) as a rank-``rank`` delta, re-evaluate
     the rebuilt victim on PAWS-X dev and rewrite both cards; returns the new card's facts."""
@@ -78,12 +89,9 @@ def compress_run(run_dir: Path | str, rank: int, eval_n: int | None = None) -> d
         raise RbxError(f"{run_dir} already has a low-rank (LoRA) delta: nothing to compress")
     started = time.time()
     trained = AutoModelForSequenceClassification.from_pretrained(run_dir)
-    base = AutoModelForSequenceClassification.from_pretrained(
-        resolve_base(meta["base"]), num_labels=trained.config.num_labels, ignore_mismatched_sizes=True)
-    changed = {k.split("::", 1)[1] for k in old}
-    params = dict(trained.named_parameters())
-    tensors, delta_facts = lowrank_tensors({n: params[n] for n in changed}, dict(base.named_parameters()), rank)
-    del trained, base
+    tensors, delta_facts = lowrank_delta_of(trained, [k.split("::", 1)[1] for k in old], resolve_base(meta["base"]),
+                                            rank)
+    del trained
     meta = {**meta, "lora_scaling": 1.0}
     model, base_path = build_victim_model(meta, tensors)
     write_delta(victim, meta, tensors)

@@ -333,15 +333,11 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     tensors, scaling = extract_delta(model.cpu(), settings)
     delta_facts = None
     if settings.delta_rank and not settings.lora_r:
-        from robustbench_xl.models.lowrank_delta import lowrank_tensors
+        from robustbench_xl.models.lowrank_delta import lowrank_delta_of
 
-        base_model = AutoModelForSequenceClassification.from_pretrained(base_path, num_labels=2,
-                                                                        ignore_mismatched_sizes=True)
-        params = dict(model.named_parameters())
-        tensors, delta_facts = lowrank_tensors({k.split("::", 1)[1]: params[k.split("::", 1)[1]] for k in tensors},
-                                               dict(base_model.named_parameters()), settings.delta_rank)
+        tensors, delta_facts = lowrank_delta_of(model, [k.split("::", 1)[1] for k in tensors], base_path,
+                                                settings.delta_rank)
         scaling = 1.0
-        del base_model
     recorded_base = str(Path(base).resolve()) if base != "e5-small" and Path(base).is_dir() else base
     meta = {"base": recorded_base, "architecture": "AutoModelForSequenceClassification", "id2label": ID2LABEL,
             "lora_scaling": scaling, "regime": regime, "seed": seed}
