@@ -126,6 +126,12 @@ def train_command(
     save_steps: Annotated[int, typer.Option("--save-steps", help="Checkpoint every N steps (for --resume); 0 = never.")] = 200,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped run in --out from its last checkpoint.")] = False,
     delta_rank: Annotated[int, typer.Option("--delta-rank", help="Full fine-tuning: ship each encoder matrix's change at this rank (a few MB); 0 = exact.")] = 0,
+    precision: Annotated[str, typer.Option("--precision", help="auto (bf16 autocast where the hardware has native bf16: AMX/AVX512-BF16 CPU or a bf16 GPU; else fp32) | fp32 | bf16 | fp16 (GPU).")] = "auto",
+    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="PAWS optimizer steps; overrides --epochs (the schedule spans exactly these).")] = None,
+    warmup_steps: Annotated[Optional[int], typer.Option("--warmup-steps", help="Linear warm-up steps (default: 10% of the phase).")] = None,
+    group_by_length: Annotated[bool, typer.Option("--group-by-length/--shuffle", help="Length-grouped batches, or uniformly shuffled ones.")] = True,
+    intermediate_lr: Annotated[Optional[float], typer.Option("--intermediate-lr", help="STILTs phase learning rate (default: --lr).")] = None,
+    intermediate_max_steps: Annotated[Optional[int], typer.Option("--intermediate-max-steps", help="STILTs phase optimizer steps; overrides --intermediate-epochs.")] = None,
 ) -> None:
     """Fine-tune a PAWS paraphrase victim (standard or STILTs), evaluate it on PAWS-X dev, write a model card.
 
@@ -143,7 +149,9 @@ def train_command(
                         epochs=epochs, max_length=max_length, batch_size=batch_size, learning_rate=learning_rate,
                         lora_r=lora_r, lora_layers=lora_layers, intermediate_sentences=intermediate_sentences,
                         intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads,
-                        save_steps=save_steps, resume=resume, delta_rank=delta_rank)
+                        save_steps=save_steps, resume=resume, delta_rank=delta_rank, precision=precision,
+                        max_steps=max_steps, warmup_steps=warmup_steps, group_by_length=group_by_length,
+                        intermediate_lr=intermediate_lr, intermediate_max_steps=intermediate_max_steps)
     typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
 
 

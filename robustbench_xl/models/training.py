@@ -63,6 +63,12 @@ class TrainSettings:
     threads: int | None = None
     save_steps: int = 200  # a resumable checkpoint in out/.work every N optimizer steps; 0 = none
     delta_rank: int = 0  # full fine-tuning: ship each encoder matrix's change at this rank; 0 = exact
+    precision: str = "auto"  # auto = bf16 autocast where the hardware has it (models.precision), else fp32
+    max_steps: int | None = None  # PAWS optimizer steps (overrides epochs); the schedule spans exactly these
+    warmup_steps: int | None = None  # None: 10% of the phase's steps
+    group_by_length: bool = True  # length-grouped batches (faster on CPU; see docs/victims.md for the cost)
+    intermediate_lr: float | None = None  # None: the PAWS learning rate
+    intermediate_max_steps: int | None = None  # UD optimizer steps (overrides intermediate_epochs)
 
     @property
     def lr(self) -> float:
@@ -138,20 +144,29 @@ def _prepare(model, settings: TrainSettings, head: list[str]):
     return model
 
 
-def _trainer(model, dataset, collator, settings: TrainSettings, epochs: float, workdir: Path):
+def _trainer(model, dataset, collator, settings: TrainSettings, epochs: float, workdir: Path,
+             max_steps: int | None = None, learning_rate: float | None = None, callbacks=None):
     import torch
     from transformers import Trainer, TrainingArguments
 
+    from robustbench_xl.models.precision import resolve_precision
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    precision = resolve_precision(settings.precision, device)
+    warmup = (dict(warmup_steps=settings.warmup_steps) if settings.warmup_steps is not None
+              else dict(warmup_ratio=0.1))
     saving = (dict(save_strategy="steps", save_steps=settings.save_steps, save_total_limit=1)
               if settings.save_steps else dict(save_strategy="no"))  # checkpoints are what --resume uses
     args = TrainingArguments(
         output_dir=str(workdir), per_device_train_batch_size=settings.batch_size, num_train_epochs=epochs,
-        learning_rate=settings.lr, warmup_ratio=0.1, weight_decay=0.01, lr_scheduler_type="linear",
-        logging_steps=10, **saving, report_to=[], seed=settings.seed, data_seed=settings.seed,
-        group_by_length=True, disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False,
+        max_steps=max_steps or -1, learning_rate=learning_rate or settings.lr, **warmup, weight_decay=0.01,
+        lr_scheduler_type="linear", max_grad_norm=1.0, logging_steps=10, **saving, report_to=[],
+        seed=settings.seed, data_seed=settings.seed, group_by_length=settings.group_by_length,
+        bf16=precision == "bf16", fp16=precision == "fp16", use_cpu=device == "cpu",
+        disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False,
         dataloader_pin_memory=torch.cuda.is_available(),
     )
-    return Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator)
+    return Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator, callbacks=callbacks)
 
 
 def _intermediate_phase(settings: TrainSettings, base: str, tokenizer, workdir: Path) -> tuple[dict, dict]:
@@ -177,7 +192,8 @@ def _intermediate_phase(settings: TrainSettings, base: str, tokenizer, workdir: 
     model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(labels), ignore_mismatched_sizes=True)
     model = _prepare(model, settings, ["classifier"])
     trainer = _trainer(model, dataset, DataCollatorForTokenClassification(tokenizer), settings,
-                       settings.intermediate_epochs, workdir / "intermediate")
+                       settings.intermediate_epochs, workdir / "intermediate",
+                       max_steps=settings.intermediate_max_steps, learning_rate=settings.intermediate_lr)
     started = time.time()
     result = trainer.train(resume_from_checkpoint=_last_checkpoint(workdir / "intermediate"))
     trained = {name: p.detach().clone() for name, p in model.named_parameters()
@@ -186,6 +202,11 @@ def _intermediate_phase(settings: TrainSettings, base: str, tokenizer, workdir: 
              "tags": len(labels), "steps": result.global_step, "train_loss": round(result.training_loss, 4),
              "wall_s": round(time.time() - started, 1)}
     return trained, facts
+
+
+def _logged_losses(trainer) -> list[float]:
+    """The training loss the Trainer logged every 10 steps (where a run leaves the class prior)."""
+    return [round(h["loss"], 4) for h in trainer.state.log_history if "loss" in h]
 
 
 def _last_checkpoint(folder: Path) -> str | None:
@@ -279,10 +300,15 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
             raise RbxError(f"--intermediate must be one of {', '.join(INTERMEDIATE_TASKS)}")
     elif intermediate:
         raise RbxError("--intermediate only applies to --regime stilts")
+    from robustbench_xl.models.precision import resolve_precision
+
+    import torch
+
+    # refuse an impossible precision (fp16 on a CPU, bf16 on a GPU without it) before any work
+    resolve_precision(settings.precision, "cuda" if torch.cuda.is_available() else "cpu")
     out = Path(out)
     workdir = out / ".work"
     _check_out(out, workdir, settings, resume)
-    import torch
     from transformers import (
         AutoModelForSequenceClassification,
         AutoTokenizer,
@@ -322,12 +348,14 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
             for name, value in carried.items():
                 params[name].copy_(value)
     trainer = _trainer(model, _paws_dataset(tokenizer, pairs, settings.max_length),
-                       DataCollatorWithPadding(tokenizer), settings, settings.epochs, workdir / "paws")
+                       DataCollatorWithPadding(tokenizer), settings, settings.epochs, workdir / "paws",
+                       max_steps=settings.max_steps)
     phase_start = time.time()
     resumed_from = _last_checkpoint(workdir / "paws")
     result = trainer.train(resume_from_checkpoint=resumed_from)
     phases["paws"] = {"pairs": len(pairs), "steps": result.global_step,
-                      "train_loss": round(result.training_loss, 4), "wall_s": round(time.time() - phase_start, 1)}
+                      "train_loss": round(result.training_loss, 4), "wall_s": round(time.time() - phase_start, 1),
+                      "loss_every_10_steps": _logged_losses(trainer)}
     if resumed_from:  # wall_s then covers this sitting only: the steps after the checkpoint
         phases["paws"]["resumed_from_step"] = int(Path(resumed_from).name.split("-")[-1])
     tensors, scaling = extract_delta(model.cpu(), settings)
@@ -354,7 +382,8 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
              "eval_wall_s": round(time.time() - eval_start, 1), "accuracy": accuracy,
              "delta_bytes": (out / "victim" / "delta.safetensors").stat().st_size,
              "torch_threads": torch.get_num_threads(),
-             "device": "cuda" if torch.cuda.is_available() else "cpu"}
+             "device": "cuda" if torch.cuda.is_available() else "cpu",
+             "precision": resolve_precision(settings.precision, "cuda" if torch.cuda.is_available() else "cpu")}
     if delta_facts:
         facts["delta"] = delta_facts
     write_card(out, facts)
