@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import cli_audit, cli_leaderboard, cli_models, cli_parsing, cli_perturb, cli_plans
+from . import cli_audit, cli_eval, cli_leaderboard, cli_models, cli_parsing, cli_perturb, cli_plans, cli_results
 from .cli_errors import run_app
 
 app = typer.Typer(
@@ -149,9 +149,11 @@ app.command("perturb")(cli_perturb.perturb_command)
 app.command("run")(cli_plans.run_command)
 app.add_typer(cli_plans.plan_app, name="plan")
 app.command("train")(cli_models.train_command)
+app.command("eval")(cli_eval.eval_command)
 app.add_typer(cli_models.app, name="models")
 app.command("parse")(cli_parsing.parse_command)
 app.add_typer(cli_parsing.app, name="parsers")
+app.add_typer(cli_results.app, name="results")
 
 
 def main() -> None:

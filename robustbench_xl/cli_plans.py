@@ -38,6 +38,8 @@ def run_command(
     max_retries: int = typer.Option(2, "--max-retries", help="Ray: retries of a crashed cell (it resumes)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Results root [default: the plan's out, or results]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the plan and the results folder and say which "
+                                                          "cells are complete, partial or not started; run nothing."),
 ):
     """Run every cell of a plan that is not complete yet; resume partial ones.
 
@@ -50,7 +52,12 @@ def run_command(
       rbx run attacks/pawsx-lowres.yaml --shard 3/8      # one SLURM array task of 8
 
       rbx run attacks/pawsx-lowres.yaml --executor ray --ray-address auto --cpus-per-cell 4
+
+      rbx run attacks/pawsx-full.yaml --dry-run          # what would run; writes nothing
     """
+    if dry_run:
+        _print_dry_run(plan, out, shard)
+        return
     from .plans import run_plan
 
     report = run_plan(plan, out=out, workers=workers, shard=shard, executor=executor, ray_address=ray_address,
@@ -59,6 +66,21 @@ def run_command(
     _print_report(report)
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+def _print_dry_run(plan: str, out: str | None, shard: str | None) -> None:
+    from .plans.run import prepare_plan
+
+    parsed, out_path, _, states, _ = prepare_plan(plan, out, shard)
+    complete = [s for s in states if s.complete]
+    partial = [s for s in states if not s.complete and s.done]
+    fresh = [s for s in states if not s.complete and not s.done]
+    typer.echo(f"plan {parsed.name} in {out_path}: {len(states)} cells · {len(complete)} complete · "
+               f"{len(partial)} partial · {len(fresh)} not started")
+    for state in partial:
+        typer.echo(f"  would resume {state.cell.key} ({state.done} of {state.total} examples)")
+    for state in fresh:
+        typer.echo(f"  would run {state.cell.key}")
 
 
 def _print_report(report: dict) -> None:

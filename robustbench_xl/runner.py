@@ -119,26 +119,90 @@ def _word_edits(lang: str, before: str, after: str) -> tuple[int, list[list[str]
     return changed, edits
 
 
+NAMED_DATASETS = ("pawsx", "pawsx-hub")
+
+
+def _data_identity(dataset: str, source: str) -> tuple[str, str]:
+    """(dataset, source) as a cell's identity names them: a named dataset as it is; a dataset given
+    as a file or folder by its file name only (its content is in ``examples_fingerprint``; the full
+    path is provenance)."""
+    if dataset in NAMED_DATASETS:
+        return dataset, source
+    return Path(str(dataset)).name, Path(str(source)).name
+
+
+# Precisions that are what a model computes in anyway: a cell run in one of them has the identity it
+# had before precision was an option, so results written without the option stay valid.
+_DEFAULT_PRECISIONS = (None, "fp32", "float32")
+
+
 def cell_config(config: AttackConfig, victim, recipe, sample, lang: str, perturb: str) -> dict:
-    """What determines a cell's outputs (batch size and output folder do not): recorded in run.json
-    and summary.json, and hashed to decide whether a folder holds this cell's results."""
+    """A cell's identity: everything that determines its output bytes, and nothing that depends on
+    the machine (checkpoint folder, ``RBX_HOME``, the repository's location, library versions: those
+    are :func:`cell_provenance`). Batch size and the output folder do not shape outputs either.
+    Recorded in run.json and summary.json, and hashed by :func:`config_hash` to decide whether a
+    folder holds this cell's results (on any machine)."""
     c = config
-    return {
-        "model": {"id": victim.id, "checkpoint": victim.checkpoint,
-                  "fingerprint": victim.fingerprint, "label_order": list(victim.label_order)},
+    dataset, source = _data_identity(c.dataset, sample.source)
+    identity = {
+        "model": {"id": victim.id, "fingerprint": victim.fingerprint, "label_order": list(victim.label_order)},
         "lang": lang,
         "recipe": {"name": recipe.name, "version": recipe.version, "file_hash": recipe.file_hash},
-        "data": {"dataset": c.dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
-                 "source": sample.source, "n_selected": len(sample)},
+        "data": {"dataset": dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
+                 "source": source, "n_selected": len(sample)},
         "examples_fingerprint": sample.fingerprint,
         "seed": c.seed, "query_budget": c.query_budget, "max_length": c.max_length,
         "perturb": perturb, "max_chars": c.max_chars,
     }
+    precision = getattr(c, "precision", None)
+    if precision not in _DEFAULT_PRECISIONS:
+        identity["precision"] = precision
+    return identity
 
 
 def config_hash(cell_config_: dict) -> str:
-    """sha256 of the canonical JSON of a :func:`cell_config`."""
+    """The one function that computes a cell's identity hash: sha256 of the canonical JSON of a
+    :func:`cell_config` (runner, plan manifest and ``rbx results migrate`` all call it)."""
     return hashlib.sha256(json.dumps(cell_config_, sort_keys=True).encode()).hexdigest()
+
+
+def portable_path(path: str | Path | None, cache: bool = True) -> str | None:
+    """A path as provenance records it: ``$RBX_HOME/...`` under the rbx cache (``cache``), ``~/...``
+    under the user's home, else absolute. A value that is not a path (a hub id, a victim id) is kept."""
+    if path is None:
+        return None
+    text = str(path)
+    candidate = Path(text).expanduser()
+    if not candidate.is_absolute() and not candidate.exists():
+        return text
+    from .paths import rbx_home
+
+    resolved = candidate.resolve()
+    roots = ((rbx_home().resolve(), "$RBX_HOME"),) if cache else ()
+    for root, name in roots + ((Path.home().resolve(), "~"),):
+        try:
+            rest = resolved.relative_to(root)
+        except ValueError:
+            continue
+        return f"{name}/{rest.as_posix()}" if rest.parts else name
+    return resolved.as_posix()
+
+
+def cell_provenance(config: AttackConfig, victim, sample) -> dict:
+    """Where and with what a cell was run: recorded in run.json and summary.json under
+    ``provenance``, never compared (not part of :func:`cell_config`)."""
+    from .paths import PACKAGE_DIR, rbx_home
+
+    named = config.dataset in NAMED_DATASETS
+    return {"checkpoint": portable_path(victim.checkpoint), "model_spec": portable_path(config.model),
+            "rbx_home": portable_path(rbx_home(), cache=False), "repository": portable_path(PACKAGE_DIR.parent),
+            "dataset": config.dataset if named else portable_path(config.dataset),
+            "data_source": sample.source if named else portable_path(sample.source), "versions": _versions()}
+
+
+def is_legacy_config(recorded) -> bool:
+    """A cell identity written before identities were portable (it names the checkpoint folder)."""
+    return isinstance(recorded, dict) and "checkpoint" in (recorded.get("model") or {})
 
 
 def load_cell_victim(config: AttackConfig):
@@ -174,6 +238,7 @@ class CellRunner:
         self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
         self.cell_config = cell_config(config, self.victim, self.recipe, self.sample, self.lang, self.perturb)
         self.config_hash = config_hash(self.cell_config)
+        self.provenance = cell_provenance(config, self.victim, self.sample)
 
     # -- resume bookkeeping ----------------------------------------------------------------
     def _prepare_folder(self, resume: bool, overwrite: bool) -> list[dict]:
@@ -186,7 +251,9 @@ class CellRunner:
         if existing:
             previous = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
             if previous.get("config_hash") != self.config_hash:
-                raise RbxError(f"{self.paths.root} holds results of a different configuration; "
+                hint = (f" (written before run identities were portable: rbx results migrate {self.paths.root})"
+                        if is_legacy_config(previous.get("config")) else "")
+                raise RbxError(f"{self.paths.root} holds results of a different configuration{hint}; "
                                "use another --out or --overwrite")
             if not resume:
                 done, _ = read_examples(self.paths.examples)
@@ -200,7 +267,7 @@ class CellRunner:
                 raise RbxError(f"{self.paths.examples} does not match this sample's order; use --overwrite")
             return done
         write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
-                                           "wall_time_s": 0.0})
+                                           "wall_time_s": 0.0, "provenance": self.provenance})
         return []
 
     # -- one example -----------------------------------------------------------------------
@@ -299,7 +366,7 @@ class CellRunner:
         run_info = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
         wall = round(float(run_info.get("wall_time_s", 0.0)) + elapsed, 3)
         write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
-                                           "wall_time_s": wall})
+                                           "wall_time_s": wall, "provenance": self.provenance})
         summary = {
             "schema_version": SCHEMA_VERSION,
             "model": self.cell_config["model"],
@@ -308,7 +375,6 @@ class CellRunner:
             "seed": self.config.seed,
             **summarize(records),
             "wall_time_s": wall,
-            "versions": _versions(),
             "config": self.cell_config,
             "config_hash": self.config_hash,
             "examples_fingerprint": self.sample.fingerprint,
@@ -316,6 +382,7 @@ class CellRunner:
             "dataset": {"source": self.sample.source, "dropped_untranslated": self.sample.dropped_untranslated,
                         "problems": [str(p) for p in self.sample.problems[:20]],
                         "n_problems": len(self.sample.problems)},
+            "provenance": self.provenance,
         }
         write_json_atomic(self.paths.summary, summary)
         summary["results_dir"] = str(self.paths.root)
@@ -335,4 +402,5 @@ def config_from_dict(values: dict) -> AttackConfig:
     return AttackConfig(**values)
 
 
-__all__ = ["AttackConfig", "CellRunner", "attack", "cell_config", "config_from_dict", "config_hash"]
+__all__ = ["AttackConfig", "CellRunner", "attack", "cell_config", "cell_provenance", "config_from_dict",
+           "config_hash", "is_legacy_config", "portable_path"]

@@ -41,11 +41,11 @@ def test_attack_writes_examples_and_summary(de_run):
     assert {r["status"] for r in records} <= {"succeeded", "failed", "skipped"}
     on_disk = json.loads((cell / "summary.json").read_text())
     for key in ("clean_accuracy", "accuracy_under_attack", "attack_success_rate", "mean_perturbed_share",
-                "mean_queries", "n_examples", "counts", "wall_time_s", "versions", "seed", "config",
+                "mean_queries", "n_examples", "counts", "wall_time_s", "provenance", "seed", "config",
                 "config_hash", "examples_fingerprint"):
         assert key in on_disk, key
     assert on_disk["complete"] is True and on_disk["recipe"] == {"name": "char-noise", "version": summary["recipe"]["version"]}
-    assert set(on_disk["versions"]) == {"robustbench_xl", "textattack", "transformers", "torch", "stanza"}
+    assert set(on_disk["provenance"]["versions"]) == {"robustbench_xl", "textattack", "transformers", "torch", "stanza"}
     counts = on_disk["counts"]
     assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 6
     n = on_disk["n_examples"]
@@ -97,7 +97,7 @@ def test_killed_run_resumes_byte_identical(tmp_path, bert_checkpoint):
     assert examples.read_bytes() == whole_file.read_bytes()
     a = json.loads((whole / "tiny-bert" / "fr" / "char-noise" / "summary.json").read_text())
     b = json.loads(examples.with_name("summary.json").read_text())
-    for key in ("wall_time_s", "versions"):
+    for key in ("wall_time_s", "provenance"):
         a.pop(key), b.pop(key)
     assert a == b
 

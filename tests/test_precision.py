@@ -72,3 +72,18 @@ def test_train_records_precision_schedule_and_losses(bert_checkpoint, tmp_path):
     assert card["settings"]["max_steps"] == 4 and card["settings"]["group_by_length"] is False
     assert card["phases"]["paws"]["steps"] == 4  # max_steps overrides epochs
     assert card["phases"]["paws"]["loss_every_10_steps"] == []  # the Trainer logs every 10 steps: none in 4
+
+
+def test_devices_are_resolved_or_refused_in_one_line():
+    from robustbench_xl.models.precision import resolve_device
+
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(RbxError, match="must be auto, cpu, cuda"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(RbxError, match="no CUDA GPU is visible"):
+            resolve_device("cuda:0")
+    else:
+        with pytest.raises(RbxError, match="GPU\\(s\\)"):
+            resolve_device(f"cuda:{torch.cuda.device_count()}")

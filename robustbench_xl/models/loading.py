@@ -6,6 +6,12 @@ safetensors when present, pickle weights only through ``torch.load(weights_only=
 default), and ``trust_remote_code`` only when asked. A checkpoint whose classification head is not in
 the file (a base model), whose weights do not fit its config, or whose label count is not 2 is refused
 with one line saying so.
+
+A victim's ``fingerprint`` is its content, the same on every machine (:func:`model_fingerprint`): a
+shipped victim or delta folder -> base id + delta hash (no rebuild needed); a checkpoint folder -> its
+config.json without path/version keys, its weight files' and tokenizer files' sha256 (each file hashed
+once per process); a hub id -> id, resolved revision and config. The folder a model was loaded from is
+provenance (``Victim.checkpoint``), never part of a cell's identity.
 """
 
 from __future__ import annotations
@@ -98,26 +104,111 @@ def load_victim(spec: str | None = None, label_map: str | None = None, trust_rem
     if getattr(tokenizer, "model_max_length", 0) and tokenizer.model_max_length > 10**6:
         tokenizer.model_max_length = 512
     model.to(device).eval()
-    return Victim(model_id or vid, str(source), model, tokenizer, order, _fingerprint(source, config))
+    return Victim(model_id or vid, str(source), model, tokenizer, order, _fingerprint(spec, source, origin, config))
 
 
-_FINGERPRINTS: dict[tuple, str] = {}
+# Keys of a checkpoint's config that say where it was loaded from or which library wrote it, not
+# what it computes: left out of the fingerprint so that the same weights fingerprint the same on any
+# machine and any transformers version.
+VOLATILE_CONFIG_KEYS = frozenset({"_name_or_path", "name_or_path", "transformers_version", "_commit_hash",
+                                  "_attn_implementation", "_attn_implementation_autoset",
+                                  "_attn_implementation_internal", "torch_dtype", "dtype"})
+# Tokenizer files hashed with the weights (their content shapes the inputs the model sees).
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json",
+                    "sentencepiece.bpe.model", "spiece.model", "vocab.txt", "merges.txt", "vocab.json")
+FINGERPRINT_FORMAT = "rbx-model-fingerprint/2"
+
+_FILE_HASHES: dict[tuple, str] = {}
 
 
-def _fingerprint(source: Path | str, config) -> str:
-    """sha256 of the config and the weight files (cached per path, size and mtime)."""
-    digest = hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True, default=str).encode())
-    if isinstance(source, Path):
-        for weights in sorted(source.glob("*.safetensors")) + sorted(source.glob("*.bin")):
-            stat = weights.stat()
-            key = (str(weights.resolve()), stat.st_size, stat.st_mtime_ns)
-            if key not in _FINGERPRINTS:
-                file_digest = hashlib.sha256()
-                with open(weights, "rb") as handle:
-                    for chunk in iter(lambda: handle.read(1 << 22), b""):
-                        file_digest.update(chunk)
-                _FINGERPRINTS[key] = file_digest.hexdigest()
-            digest.update(_FINGERPRINTS[key].encode())
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's content, computed once per process for a given (path, size, mtime)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _FILE_HASHES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(chunk)
+        _FILE_HASHES[key] = digest.hexdigest()
+    return _FILE_HASHES[key]
+
+
+def portable_config(config: dict) -> dict:
+    """A config dict without its path and version keys (see :data:`VOLATILE_CONFIG_KEYS`), recursively."""
+    if isinstance(config, dict):
+        return {k: portable_config(v) for k, v in config.items() if k not in VOLATILE_CONFIG_KEYS}
+    if isinstance(config, list):
+        return [portable_config(v) for v in config]
+    return config
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Content fingerprint of a checkpoint folder: its config.json (without path/version keys), the
+    content of its weight files and of its tokenizer files. The same on every machine."""
+    folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+    files = {p.name: file_sha256(p) for p in weights}
+    tokenizer = {}
+    for name in _TOKENIZER_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        if name.endswith(".json") and name != "tokenizer.json":
+            try:
+                tokenizer[name] = portable_config(json.loads(path.read_text(encoding="utf-8")))
+                continue
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                pass
+        tokenizer[name] = file_sha256(path)
+    return _digest({"format": FINGERPRINT_FORMAT, "kind": "checkpoint", "config": portable_config(config),
+                    "weights": files, "tokenizer": tokenizer})
+
+
+def hub_fingerprint(hub_id: str, config) -> str:
+    """A hub checkpoint: its id, the revision it resolved to (when known) and its config."""
+    return _digest({"format": FINGERPRINT_FORMAT, "kind": "hub", "id": hub_id,
+                    "revision": getattr(config, "_commit_hash", None),
+                    "config": portable_config(config.to_diff_dict())})
+
+
+def model_fingerprint(spec: str | None) -> str:
+    """The content fingerprint of what ``spec`` names, without loading the model: a shipped victim
+    or delta folder -> its base id + delta hash; a local folder -> :func:`folder_fingerprint`.
+    Hub ids need the loaded config (see :func:`load_victim`)."""
+    from . import victims
+
+    if spec is None:
+        spec = victims.DEFAULT_VICTIM
+    delta = victims.victim_folder(spec)
+    if delta is not None:
+        return victims.delta_fingerprint(delta)
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return folder_fingerprint(path)
+    raise RbxError(f"cannot fingerprint {spec} without loading it (not a victim or a checkpoint folder)")
+
+
+def _fingerprint(spec: str | None, source: Path | str, origin: str, config) -> str:
+    if origin in ("victim", "local"):
+        return model_fingerprint(spec)
+    return hub_fingerprint(str(source), config)
+
+
+def legacy_fingerprint(config_dict: dict, weights: Path | None = None, hub_id: str | None = None) -> str:
+    """The fingerprint rbx recorded before it was made portable: sha256 of ``config.to_dict()``
+    (``_name_or_path`` and ``transformers_version`` included), then of the hashes of the weight files
+    in ``weights`` (or of ``hub_id``). Only used by ``rbx results migrate``, to check that a folder's
+    results were made with the weights it is migrated to."""
+    digest = hashlib.sha256(json.dumps(config_dict, sort_keys=True, default=str).encode())
+    if weights is not None:
+        for path in sorted(weights.glob("*.safetensors")) + sorted(weights.glob("*.bin")):
+            digest.update(file_sha256(path).encode())
     else:
-        digest.update(str(source).encode())
+        digest.update(str(hub_id).encode())
     return digest.hexdigest()

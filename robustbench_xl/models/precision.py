@@ -33,6 +33,31 @@ def cpu_has_native_bf16() -> bool:
     return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
 
 
+def resolve_device(requested: str = "auto") -> str:
+    """``auto`` -> ``cuda`` when a GPU is visible, else ``cpu``; a named device is checked to exist."""
+    import torch
+
+    name = (requested or "auto").strip().lower()
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    kind, _, index = name.partition(":")
+    if kind == "cpu" and not index:
+        return "cpu"
+    if kind == "cuda":
+        if not torch.cuda.is_available():
+            raise RbxError(f"--device {requested}: no CUDA GPU is visible on this machine; use --device cpu")
+        if index:
+            if not index.isdigit() or int(index) >= torch.cuda.device_count():
+                raise RbxError(f"--device {requested}: this machine has {torch.cuda.device_count()} GPU(s) "
+                               f"(cuda:0..cuda:{torch.cuda.device_count() - 1})")
+        return name
+    if kind == "mps" and not index:
+        if not torch.backends.mps.is_available():
+            raise RbxError("--device mps: Apple's Metal backend is not available here; use --device cpu")
+        return "mps"
+    raise RbxError(f"--device must be auto, cpu, cuda, cuda:N or mps, got {requested!r}")
+
+
 def device_kind(device: str) -> str:
     return str(device).split(":", 1)[0]
 
@@ -70,4 +95,4 @@ def autocast(precision: str, device: str = "cpu"):
     return torch.autocast(device_type=device_kind(device), dtype=dtype)
 
 
-__all__ = ["PRECISIONS", "autocast", "cpu_has_native_bf16", "resolve_precision"]
+__all__ = ["PRECISIONS", "autocast", "cpu_has_native_bf16", "resolve_device", "resolve_precision"]

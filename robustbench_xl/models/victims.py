@@ -153,6 +153,27 @@ def _content_hash(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def delta_fingerprint(folder: Path) -> str:
+    """Content fingerprint of a victim delta: its base id, its ``victim.json`` (parsed, so line endings
+    do not matter) and the sha256 of ``delta.safetensors``. The same on every machine, and computed
+    without rebuilding the model."""
+    from robustbench_xl.models.loading import FINGERPRINT_FORMAT, file_sha256
+
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    payload = {"format": FINGERPRINT_FORMAT, "kind": "victim-delta", "base": meta.get("base"), "meta": meta,
+               "delta_sha256": file_sha256(folder / DELTA_FILE)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def delta_cache_name(spec: str) -> str | None:
+    """The name of the folder :func:`resolve_victim` builds for ``spec`` (``<id>-<content hash>``)."""
+    folder = victim_folder(spec)
+    if folder is None:
+        return None
+    name = folder.name if folder.parent == VICTIMS_DIR else "local"
+    return f"{name}-{_content_hash(folder)}"
+
+
 def save_checkpoint(model, base: str, out: Path) -> None:
     """Save ``model`` as an HF folder with the base's tokenizer files next to it."""
     model.save_pretrained(str(out), safe_serialization=True)
@@ -172,8 +193,7 @@ def resolve_victim(spec: str) -> Path | None:
     folder = victim_folder(spec)
     if folder is None:
         return None
-    name = folder.name if folder.parent == VICTIMS_DIR else "local"
-    out = cache_dir("victims") / f"{name}-{_content_hash(folder)}"
+    out = cache_dir("victims") / delta_cache_name(spec)
     if (out / _MARKER).is_file():
         return out
     meta, tensors = read_delta(folder)

@@ -41,6 +41,14 @@ def lock_path(out: str | Path, cell: Cell) -> Path:
     return Path(out) / PLANS_DIR / "_locks" / (cell.key.replace("/", "__") + ".lock")
 
 
+def relative_to_out(path: str | Path, out: str | Path) -> str:
+    """``path`` relative to the results root (POSIX separators), as the files under ``_plans`` record
+    it: a results folder moved or cloned elsewhere keeps valid records, and no machine path is written."""
+    import os
+
+    return Path(os.path.relpath(Path(path).resolve(), Path(out).resolve())).as_posix()
+
+
 def _flatten(value, prefix: str = "") -> dict:
     if isinstance(value, dict):
         flat = {}
@@ -85,7 +93,7 @@ def write_identity(plan: Plan, out: str | Path, cells: list[Cell], previous: dic
     folder = plan_folder(out, plan.name)
     folder.mkdir(parents=True, exist_ok=True)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    record = {"format": FORMAT, "name": plan.name, "plan_file": str(Path(plan.path).resolve()),
+    record = {"format": FORMAT, "name": plan.name, "plan_file": relative_to_out(plan.path, out),
               "description": plan.description, "settings_hash": plan.settings_hash, "plan_hash": plan.plan_hash,
               "settings": plan.settings(), "grid": plan.grid(), "n_cells": len(cells),
               "cells": [c.key for c in cells], "rbx_version": __version__,
@@ -156,10 +164,10 @@ def _count_lines(path: Path) -> int:
 def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
     """Configs, sizes and progress of ``cells``; RbxError if a folder holds other results."""
     from ..results import EXAMPLES_FILE, RUN_FILE, SUMMARY_FILE, read_examples
-    from ..runner import config_hash
+    from ..runner import config_hash, is_legacy_config
 
     expect = _Expectations(plan)
-    states, conflicts = [], []
+    states, conflicts, legacy = [], [], False
     for cell in cells:
         pinned = None
         if needs_pinned_ids(plan, cell.seed):
@@ -180,6 +188,7 @@ def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
             conflicts.append(f"{cell.root}: examples.jsonl without a readable run.json (not written by rbx?)")
             continue
         expected = expect.cell_config(cell, config)
+        legacy = legacy or is_legacy_config(recorded)
         diffs = differences(recorded, expected)
         if diffs:
             conflicts.append(f"{run_file}: {diffs[0]}" + (f" (+{len(diffs) - 1} more fields)" if len(diffs) > 1 else ""))
@@ -194,6 +203,8 @@ def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
                           and [r["id"] for r in records] == expect.sample(config, "sample").ids)
     if conflicts:
         more = f" (and {len(conflicts) - 1} more cells)" if len(conflicts) > 1 else ""
+        hint = (f"; they were written before run identities were portable: rbx results migrate "
+                f"{cells[0].out if cells else '<results folder>'} rewrites them" if legacy else "; use another --out")
         raise RbxError(f"{plan.path}: the results folder holds results of another plan or run with different "
-                       f"settings: {conflicts[0]}{more}; use another --out")
+                       f"settings: {conflicts[0]}{more}{hint}")
     return states

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from ..errors import RbxError
 from .cells import expand_plan, parse_shard, select_shard
-from .manifest import CellState, check_identity, inspect_cells, lock_path, plan_folder, write_identity
+from .manifest import (CellState, check_identity, inspect_cells, lock_path, plan_folder, relative_to_out,
+                       write_identity)
 from .schema import Plan, load_plan
 
 EXECUTORS = ("local", "ray")
@@ -184,6 +185,10 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
               "failures_file": str(failures_path) if counts["failed"] else None}
     from ..results import write_json_atomic
 
-    write_json_atomic(report_path, report)
+    # On disk, paths are relative to the results root (the folder stays valid when moved or cloned).
+    on_disk = {**report, "plan_file": relative_to_out(plan.path, out), "out": ".",
+               "cells": [{**e, "root": relative_to_out(e["root"], out)} for e in entries],
+               "failures_file": relative_to_out(failures_path, out) if counts["failed"] else None}
+    write_json_atomic(report_path, on_disk)
     report["report_file"] = str(report_path)
     return report

@@ -1,0 +1,88 @@
+"""``rbx eval``: clean (unattacked) accuracy of any checkpoint, per language, with the attacks' label mapping.
+
+What it does: loads the model exactly as ``rbx attack`` does (:func:`models.loading.load_victim`: a
+shipped victim id, a local folder or a hub id, ``--label-map`` for odd label names) and classifies
+PAWS-X pairs through the attacks' own wrapper (batched, dynamically padded, probabilities in task-label
+order 0 = not paraphrase, 1 = paraphrase), so the accuracy it reports is the clean accuracy an attack
+starts from. Per language: n, correct, accuracy with a 95% Wilson interval, the majority-class rate,
+the share predicted "paraphrase" and the confusion counts (tp fp tn fn, paraphrase = positive).
+``n`` draws the same seeded sample of ids as attacks and model cards do.
+Languages: en de es fr ja ko zh (``all``). Limits: PAWS-X-shaped data only (sentence pairs, binary
+labels); the bundled dev split offline, other splits through the hub or a local file.
+Example::
+
+    report = evaluate_model("e5s-full-standard-s0", langs=["ko", "ja"], n=200)
+    report["languages"]["ko"]["accuracy"], report["languages"]["ko"]["ci95"]
+    # rbx eval --model e5s-full-standard-s0 --langs ko,ja --n 200 --json report.json
+"""
+
+from __future__ import annotations
+
+import time
+
+from robustbench_xl.errors import RbxError
+from robustbench_xl.lang.languages import LANGUAGES, validate_lang
+
+
+def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
+    """``all`` or a comma list of codes, validated, in the registry's order, without repeats."""
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise RbxError("--langs is empty; give 'all' or codes such as ko,ja,zh")
+    if any(item.lower() == "all" for item in items):
+        return list(LANGUAGES)
+    chosen = {validate_lang(item) for item in items}
+    return [code for code in LANGUAGES if code in chosen]
+
+
+def confusion_row(gold: list[int], predicted: list[int]) -> dict:
+    """Accuracy facts of one language (paraphrase = positive class)."""
+    from robustbench_xl.models.victim_card import wilson_interval
+
+    n = len(gold)
+    if n == 0:
+        raise RbxError("no examples to evaluate")
+    tp = sum(1 for g, p in zip(gold, predicted) if g == 1 and p == 1)
+    tn = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 0)
+    fp = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 1)
+    fn = n - tp - tn - fp
+    correct = tp + tn
+    low, high = wilson_interval(correct, n)
+    positives = sum(gold)
+    return {"n": n, "correct": correct, "accuracy": round(correct / n, 4), "ci95": [round(low, 4), round(high, 4)],
+            "majority": round(max(positives, n - positives) / n, 4),
+            "predicted_paraphrase": round(sum(predicted) / n, 4),
+            "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn}}
+
+
+def evaluate_model(model: str | None = None, langs: str | list[str] = "all", dataset: str = "pawsx",
+                   split: str = "dev", n: int | None = None, seed: int = 0, batch_size: int = 32,
+                   max_length: int = 128, label_map: str | None = None, trust_remote_code: bool = False,
+                   device: str = "cpu", columns: str | None = None) -> dict:
+    """Clean accuracy per language (see module doc); ``model=None`` is the default victim."""
+    from robustbench_xl.data import load_examples
+    from robustbench_xl.models.loading import load_victim
+
+    codes = parse_langs(langs)
+    victim = load_victim(model, label_map=label_map, trust_remote_code=trust_remote_code, device=device)
+    wrapper = victim.wrapper(max_length=max_length, batch_size=batch_size)
+    started = time.perf_counter()
+    report = {"model": {"id": victim.id, "fingerprint": victim.fingerprint,
+                        "label_order": list(victim.label_order)},
+              "dataset": dataset, "split": split, "n_requested": n, "seed": seed, "max_length": max_length,
+              "device": device, "languages": {}}
+    for code in codes:
+        sample = load_examples(dataset, code, split, n=n, seed=seed, columns=columns)
+        examples = list(sample)
+        probabilities = wrapper.predict_pairs([(e.sentence1, e.sentence2) for e in examples])
+        predicted = [int(row.argmax()) for row in probabilities]
+        row = confusion_row([e.label for e in examples], predicted)
+        row["source"] = sample.source
+        report["languages"][code] = row
+    report["wall_s"] = round(time.perf_counter() - started, 2)
+    report["pairs"] = sum(row["n"] for row in report["languages"].values())
+    return report
+
+
+__all__ = ["confusion_row", "evaluate_model", "parse_langs"]
