@@ -27,7 +27,7 @@ from pathlib import Path
 from robustbench_xl.errors import RbxError
 from robustbench_xl.leaderboard.render_markdown import signed
 from robustbench_xl.leaderboard.results import Run, discover_runs, preference, select_runs
-from robustbench_xl.leaderboard.stats import mcnemar
+from robustbench_xl.stats import mcnemar
 
 BASELINE_KIND = "rbx-check-baseline"
 BASELINE_SCHEMA_VERSION = 1

@@ -60,7 +60,7 @@ def build_command(
     """Build the leaderboard (README.md, leaderboard.json, index.html) from attack results.
 
     Per-result metrics with 95% bootstrap intervals; STILTs minus standard per language and recipe
-    with a paired McNemar test and Holm-adjusted p-values. See docs/leaderboard.md.
+    with a Cochran-Mantel-Haenszel test over seed pairs (McNemar per seed pair) and Holm-adjusted p-values. See docs/leaderboard.md.
 
     Example: rbx leaderboard build --results results/ --models leaderboard/models/ --out leaderboard/
     """

@@ -71,10 +71,10 @@ def write_json_atomic(path: Path, payload: dict) -> None:
 def _wilson(successes: int, n: int) -> list[float] | None:
     if n == 0:
         return None
-    from scipy.stats import binomtest
+    from robustbench_xl.stats import wilson_interval  # the one Wilson interval in rbx
 
-    ci = binomtest(successes, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return [round(ci.low, 6), round(ci.high, 6)]
+    low, high = wilson_interval(successes, n)
+    return [round(low, 6), round(high, 6)]
 
 
 def summarize(records: list[dict]) -> dict:

@@ -43,7 +43,7 @@ def test_build_writes_all_outputs_with_metrics_that_match_the_summaries(bench, t
     board = build_leaderboard(bench / "results", bench / "models", tmp_path / "out", **FAST)
     assert sorted(board.files) == ["README.md", "index.html", "leaderboard.json"]
     data = json.loads((tmp_path / "out" / "leaderboard.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert len(data["cells"]) == 4 * len(LANGS) * 2  # 2 regimes x 2 seeds, 3 languages, 2 recipes
     assert data["warnings"] == [] and data["not_comparable"] == []
     for cell in data["cells"]:
@@ -68,14 +68,19 @@ def test_comparisons_pair_regimes_on_the_same_ids_with_holm_adjustment(bench):
     for row in rows:
         assert row["standard"]["seeds"] == [1, 2] and row["stilts"]["seeds"] == [1, 2]
         assert row["n_paired"] == 59
-        assert row["n_tested"] + row["n_ties"] == 59  # two seeds: even splits are ties, left out
-        assert row["stilts_only"] + row["standard_only"] <= row["n_tested"]
+        assert row["n_seed_pairs"] == 2 and row["n_matched"] == 2 * 59  # seed 1 with 1, 2 with 2
+        assert [(p["standard_seed"], p["stilts_seed"]) for p in row["seed_pairs"]] == [(1, 1), (2, 2)]
+        assert row["stilts_only"] + row["standard_only"] <= row["n_matched"]
+        assert row["stilts_only"] == sum(p["mcnemar"]["first_only"] for p in row["seed_pairs"])
         assert row["difference"] == pytest.approx(row["stilts"]["mean"] - row["standard"]["mean"])
+        for name in ("clean_accuracy", "accuracy_under_attack", "attack_success_rate"):
+            delta = row["deltas"][name]
+            assert delta["low"] <= delta["value"] <= delta["high"] and delta["n"] == 59, name
         assert row["standard"]["std"] is not None  # two seeds -> a seed-level spread
         assert row["p_holm"] >= row["p_value"]
         assert row["p_holm"] <= min(1.0, len(rows) * row["p_value"]) + 1e-12
         assert row["low_resource"] == (row["lang"] == "ja")
-        assert row["test"] in ("exact binomial", "chi-square, continuity corrected", "no discordant pairs")
+        assert row["test"].startswith("CMH over matched pairs") or row["test"] == "no discordant pairs"
     smallest = min(rows, key=lambda r: r["p_value"])
     assert smallest["p_holm"] == pytest.approx(min(1.0, len(rows) * ps[0]))
     # Arms feed the chart: one per (lang, recipe, regime) here.
@@ -87,7 +92,7 @@ def test_comparison_with_a_single_seed_uses_the_runs_own_outcomes(work):
         path.unlink()
     board = compute_leaderboard(work / "results", work / "models", **FAST)
     row = board.comparisons[0]
-    assert row["standard"]["std"] is None and row["n_ties"] == 0
+    assert row["standard"]["std"] is None and row["n_seed_pairs"] == 1
     std = next(c for c in board.cells if c["model"] == "xlmr-standard-s1" and c["lang"] == row["lang"]
                and c["recipe"] == row["recipe"])
     assert row["standard"]["mean"] == pytest.approx(std["metrics"]["accuracy_under_attack"]["value"])
@@ -204,6 +209,7 @@ def test_readme_tables_escape_hostile_names(bench):
     data["cells"][0]["display_name"] = "evil | <img src=x onerror=alert(1)>"
     text = render_markdown(data)
     assert "## STILTs minus standard fine-tuning" in text
+    assert "## Low-resource languages pooled against the rest" in text and "## Models" in text
     assert "ja †" in text
     assert "evil \\| &lt;img src=x onerror=alert(1)&gt;" in text
     assert "<img" not in text

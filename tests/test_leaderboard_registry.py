@@ -92,5 +92,6 @@ def test_missing_registry_folder_is_a_warning_and_a_file_is_an_error(tmp_path):
 
 
 def test_schema_documents_every_field():
-    assert set(FIELDS) == set(VALID)
+    # learned / learned_note: only for a seed that stayed at the class prior (tests/test_leaderboard_seed_statistics.py)
+    assert set(FIELDS) == set(VALID) | {"learned", "learned_note"}
     assert all(description for _, _, description in FIELDS.values())

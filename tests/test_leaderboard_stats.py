@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from robustbench_xl.leaderboard.stats import Interval, bootstrap_interval, holm, mcnemar, mcnemar_counts
+from robustbench_xl.stats import Interval, bootstrap_interval, holm, mcnemar, mcnemar_counts
 
 
 def test_mcnemar_chi_square_matches_the_textbook_example():

@@ -1,7 +1,7 @@
 """The leaderboard: model registry + attack results -> statistics -> terminal, README.md, JSON, HTML.
 
 Modules: ``registry`` (schema of ``leaderboard/models/<id>.yaml``), ``results`` (reading results
-folders, choosing comparable runs), ``stats`` (bootstrap, McNemar, Holm), ``compare`` (STILTs vs
+folders, choosing comparable runs), ``robustbench_xl.stats`` (bootstrap, Wilson, McNemar, CMH, Holm; shared with the runner and the gate), ``compare`` (STILTs vs
 standard), ``build`` (the API), ``render_terminal`` / ``render_markdown`` / ``render_html``.
 
 Example::

@@ -3,7 +3,8 @@
 Card
 - What: ``build_leaderboard(results, models, out)`` reads the registry and every run, keeps one
   comparable run per (model, language, recipe), computes per-cell metrics with 95% bootstrap CIs over
-  examples, the STILTs-minus-standard comparisons with Holm-adjusted McNemar p-values, and writes
+  examples, the STILTs-minus-standard comparisons over seed pairs (per language and pooled over the
+  low-resource languages and over the rest; see ``compare``) with Holm-adjusted CMH p-values, and writes
   ``README.md``, ``leaderboard.json`` and ``index.html`` into ``out``. ``leaderboard.json``'s schema
   is in ``docs/leaderboard.md``.
 - Metrics (fractions in JSON, percentages on screen): clean accuracy and accuracy under attack over
@@ -11,7 +12,8 @@ Card
   examples, mean perturbed-word share over successful attacks.
 - Limits: nothing is mixed across examples fingerprints or recipe versions; such runs and duplicates
   are listed in ``not_comparable`` with the reason. A model with results but no registry entry is
-  shown with regime ``unregistered`` (and a warning) and left out of the STILTs comparison.
+  shown with regime ``unregistered`` (and a warning) and left out of the STILTs comparison; so is a
+  registry entry with ``learned: false``, which is still shown in every model table.
 - Example::
 
       board = build_leaderboard("results", "leaderboard/models", "leaderboard")
@@ -26,9 +28,9 @@ from pathlib import Path
 from robustbench_xl.leaderboard import compare
 from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
 from robustbench_xl.leaderboard.results import LOW_RESOURCE, Exclusion, Run, discover_runs, select_runs
-from robustbench_xl.leaderboard.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
+from robustbench_xl.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
 
-LEADERBOARD_SCHEMA_VERSION = 1
+LEADERBOARD_SCHEMA_VERSION = 2
 UNREGISTERED = "unregistered"
 LANG_ORDER = ("en", "de", "es", "fr", "ja", "ko", "zh")
 EXAMPLES_PER_CELL = 3
@@ -45,6 +47,7 @@ class Leaderboard:
     cells: list[dict]
     arms: list[dict]
     comparisons: list[dict]
+    pooled: list[dict]
     not_comparable: list[Exclusion]
     warnings: list[str]
     files: dict[str, str] = field(default_factory=dict)
@@ -61,6 +64,7 @@ class Leaderboard:
             "cells": self.cells,
             "arms": self.arms,
             "comparisons": self.comparisons,
+            "pooled": self.pooled,
             "not_comparable": [item.to_json() for item in self.not_comparable],
             "warnings": self.warnings,
         }
@@ -132,6 +136,7 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
         cells.append({
             "model": run.model, "display_name": entry.display_name, "base_model": entry.base_model,
             "regime": entry.regime, "intermediate_task": entry.intermediate_task, "seed": entry.seed,
+            "learned": entry.learned, "learned_note": entry.learned_note,
             "lang": run.lang, "low_resource": run.lang in LOW_RESOURCE,
             "recipe": run.recipe, "recipe_version": run.recipe_version,
             "examples_fingerprint": run.fingerprint, "attack_seed": run.seed,
@@ -144,23 +149,47 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
     return cells, warnings
 
 
-def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[dict], list[dict]]:
+def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    """Chart arms, per-language comparison rows and pooled rows (Holm-adjusted, each family apart)."""
     by_group: dict[tuple[str, str], list[Run]] = {}
     for run in runs:
         by_group.setdefault(run.group, []).append(run)
     arms, rows = [], []
+    pools: dict[tuple, dict] = {}
     for (lang, recipe) in sorted(by_group, key=lambda g: (g[1], lang_key(g[0]))):
         grouped = compare.group_arms(by_group[(lang, recipe)], registry)
         # Unregistered models are charted one per arm (they have no regime to pool or compare by).
         charted = {**grouped, **{compare.ArmKey(run.model, UNREGISTERED, None): [run]
                                  for run in by_group[(lang, recipe)] if registry[run.model].regime == UNREGISTERED}}
-        for key in sorted(charted, key=lambda k: (k.base_model, k.regime, k.intermediate_task or "")):
+        for key in sorted(charted, key=lambda k: (k.base_model, k.regime, k.intermediate_task or "", not k.learned)):
             arm = compare.arm_summary(key, charted[key], registry, settings)
             arms.append({"lang": lang, "recipe": recipe, "low_resource": lang in LOW_RESOURCE, **arm})
-        for standard, stilts in compare.comparison_pairs(grouped):
-            rows.append(compare.compare_arms(lang, recipe, standard, stilts, registry, settings))
+        for (std_key, std_runs), (st_key, st_runs) in compare.comparison_pairs(grouped):
+            pairs, unpaired = compare.pair_seeds(std_runs, st_runs, registry)
+            if not pairs:
+                continue
+            units = [(lang, std, st) for std, st in pairs]
+            meta = {"base_model": std_key.base_model, "intermediate_task": st_key.intermediate_task,
+                    "recipe": recipe, "recipe_version": std_runs[0].recipe_version,
+                    "not_learned": compare.not_learned(grouped, std_key) + compare.not_learned(grouped, st_key),
+                    "unpaired": [run.model for run in unpaired]}
+            rows.append({"lang": lang, "low_resource": lang in LOW_RESOURCE, **meta,
+                         **compare.compare_units(units, registry, settings)})
+            pool = pools.setdefault((recipe, std_key.base_model, st_key.intermediate_task, lang in LOW_RESOURCE),
+                                    {"units": [], "meta": {**meta, "not_learned": [], "unpaired": []}})
+            pool["units"] += units
+            for name in ("not_learned", "unpaired"):
+                pool["meta"][name] = sorted(set(pool["meta"][name]) | set(meta[name]))
     compare.adjust(rows, settings["alpha"])
-    return arms, rows
+    pooled = []
+    for (recipe, base, task, low), pool in sorted(pools.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "",
+                                                                                  not kv[0][3])):
+        if len({lang for lang, _, _ in pool["units"]}) < 2:
+            continue  # one language: the same as its per-language row
+        row = compare.compare_units(pool["units"], registry, settings)
+        pooled.append({"lang": "low-resource" if low else "rest", "low_resource": low, **pool["meta"], **row})
+    compare.adjust(pooled, settings["alpha"])
+    return arms, rows, pooled
 
 
 def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples: int = N_RESAMPLES,
@@ -174,14 +203,20 @@ def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples:
     settings = {
         "confidence": confidence, "n_resamples": n_resamples, "bootstrap_method": "BCa",
         "bootstrap_seed": seed, "alpha": alpha, "correction": "holm",
-        "paired_test": "McNemar: exact binomial below 25 discordant pairs, continuity-corrected chi-square otherwise",
-        "seed_pooling": "majority outcome over seeds per example; even splits left out as ties",
+        "paired_test": ("Cochran-Mantel-Haenszel over matched pairs (example x seed pair), stratified by seed "
+                        "pair (pooled rows: language x seed pair), statsmodels StratifiedTable: exact conditional "
+                        "below 25 discordant pairs, continuity-corrected chi-square otherwise; McNemar per seed pair"),
+        "seed_pairing": ("standard seed k with STILTs seed k, leftovers in seed order; learned seeds only "
+                         "(registry learned: false is shown, never compared)"),
+        "seed_pooling": ("differences pooled over seed pairs on the ids valid in every compared run; CIs resample "
+                         "examples with all their seed pairs"),
+        "holm_families": "per-language rows: languages x recipes; pooled rows: pools x recipes",
     }
     cells, cell_warnings = build_cells(chosen, registry, settings)
-    arms, comparisons = build_comparisons(chosen, registry, settings)
+    arms, comparisons, pooled = build_comparisons(chosen, registry, settings)
     used = {cell["model"] for cell in cells}
     return Leaderboard(settings, {k: v for k, v in sorted(registry.items()) if k in used}, cells, arms,
-                       comparisons, not_comparable, warnings + cell_warnings)
+                       comparisons, pooled, not_comparable, warnings + cell_warnings)
 
 
 def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path, warnings: list[str]) -> dict:
@@ -190,7 +225,8 @@ def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path
     for run in runs:
         if run.model in registry or run.model in extra:
             continue
-        checkpoint = (run.summary.get("model") or {}).get("checkpoint") or ""
+        checkpoint = ((run.summary.get("model") or {}).get("checkpoint")  # results written before 0.2
+                      or (run.summary.get("provenance") or {}).get("checkpoint") or "")
         extra[run.model] = ModelEntry(id=run.model, display_name=run.model, checkpoint=str(checkpoint),
                                       base_model="unknown", regime=UNREGISTERED, seed=None, training_data="")
         warnings.append(f"{run.path}: model {run.model!r} has no registry entry {models / (run.model + '.yaml')}; "

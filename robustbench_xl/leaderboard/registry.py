@@ -7,7 +7,9 @@ Card
 - Schema: ``id`` (matches the file name), ``display_name``, ``checkpoint`` (path, hub id or shipped
   victim id), ``base_model``, ``regime`` (``standard`` | ``stilts``), ``intermediate_task`` (required
   for ``stilts``, absent or null for ``standard``), ``seed`` (int >= 0), ``training_data``, and the
-  optional ``link`` and ``notes``. Unknown keys are errors (they are usually typos).
+  optional ``link``, ``notes``, ``learned`` (default true; ``false`` for a seed that never left the
+  class prior: shown in the model table, left out of the regime comparison) and ``learned_note``
+  (required when ``learned`` is false: why, with the numbers). Unknown keys are errors (usually typos).
 - Example::
 
       id: xlmr-base-stilts-mnli-s1
@@ -43,6 +45,8 @@ FIELDS: dict[str, tuple[type, bool, str]] = {
     "training_data": (str, True, "what the model was fine-tuned on"),
     "link": (str, False, "URL of the paper, card or checkpoint"),
     "notes": (str, False, "free text"),
+    "learned": (bool, False, "false for a seed that stayed at the class prior (default true)"),
+    "learned_note": (str, False, "why the seed counts as not learned; required when learned is false"),
 }
 
 
@@ -60,11 +64,16 @@ class ModelEntry:
     intermediate_task: str | None = None
     link: str | None = None
     notes: str | None = None
+    learned: bool = True
+    learned_note: str | None = None
     source: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("source")
+        if self.learned:  # the default: only a seed marked learned: false carries the two fields
+            data.pop("learned")
+            data.pop("learned_note")
         return data
 
 
@@ -101,6 +110,9 @@ def validate_entry(data: object, file_stem: str) -> list[str]:
         problems.append("field 'intermediate_task': required when regime is 'stilts'")
     if regime == "standard" and task:
         problems.append("field 'intermediate_task': must be absent when regime is 'standard'")
+    if data.get("learned") is False and not data.get("learned_note"):
+        problems.append("field 'learned_note': required when learned is false (say why, e.g. the dev "
+                        "accuracy against the majority rate)")
     seed = data.get("seed")
     if isinstance(seed, int) and not isinstance(seed, bool) and seed < 0:
         problems.append(f"field 'seed': must be >= 0, got {seed}")
@@ -132,6 +144,7 @@ def load_registry(folder: str | Path) -> tuple[dict[str, ModelEntry], list[str]]
             warnings.extend(f"{path}: {problem}; entry skipped" for problem in problems)
             continue
         known = {name: data.get(name) for name in FIELDS}
+        known["learned"] = known["learned"] is not False
         if known["id"] in entries:
             warnings.append(f"{path}: field 'id': {known['id']!r} is also defined in "
                             f"{entries[known['id']].source}; entry skipped")

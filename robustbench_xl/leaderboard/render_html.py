@@ -1,7 +1,8 @@
 """Render ``leaderboard.json`` data as one self-contained, offline ``index.html``.
 
 Card
-- What: ``render_html(data)`` fills ``templates/page.html`` with the page's CSS and JavaScript inline
+- What: ``render_html(data)`` fills ``templates/page.html`` with the page's CSS and JavaScript
+  (``templates/comparisons.js`` then ``page.js``, as one script) inline
   and the data as JSON inside ``<script type="application/json">``. The page sorts and filters by
   language, recipe, regime and model, draws one SVG chart per recipe (accuracy under attack per
   language for every arm, with 95% interval bars) and shows example adversarial pairs as text.
@@ -24,6 +25,7 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+SCRIPTS = ("comparisons.js", "page.js")
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -41,7 +43,8 @@ def render_html(data: dict) -> str:
     """The complete page for one leaderboard's data."""
     template = (TEMPLATES / "page.html").read_text(encoding="utf-8")
     style = (TEMPLATES / "page.css").read_text(encoding="utf-8")
-    script = (TEMPLATES / "page.js").read_text(encoding="utf-8")
+    # comparisons.js defines rbxComparisons, which page.js calls: one script, one CSP hash.
+    script = "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in SCRIPTS)
     values = {
         "STYLE": style,
         "SCRIPT": script,

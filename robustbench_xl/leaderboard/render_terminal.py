@@ -1,8 +1,9 @@
 """Render ``leaderboard.json`` data as rich tables in the terminal.
 
 Card
-- What: ``print_leaderboard(data, console)`` prints the STILTs-minus-standard table, one accuracy
-  under attack table per recipe (models x languages, with 95% intervals), the runs that are not
+- What: ``print_leaderboard(data, console)`` prints the STILTs-minus-standard tables (per language,
+  and pooled low-resource vs the rest: three differences with CIs, n, CMH p and Holm p), the model
+  table (learned or not), one accuracy under attack table per recipe (models x languages, with 95% intervals), the runs that are not
   comparable and the warnings.
 - Safety: every value is a ``rich.text.Text``, so brackets in names or reasons are never read as
   rich markup.
@@ -14,7 +15,8 @@ Card
 from __future__ import annotations
 
 from robustbench_xl.leaderboard.build import lang_key
-from robustbench_xl.leaderboard.render_markdown import fmt_p, lang_label, number, pct, signed
+from robustbench_xl.leaderboard.render_markdown import (delta_text, exclusions_note, fmt_p, lang_label, number,
+                                                       pct, pool_label)
 
 
 def print_leaderboard(data: dict, console=None) -> None:
@@ -26,28 +28,30 @@ def print_leaderboard(data: dict, console=None) -> None:
     low = data["low_resource_languages"]
     alpha = data["settings"]["alpha"]
     if data["comparisons"]:
-        table = Table(title="STILTs minus standard: accuracy under attack (%)", title_justify="left")
-        for name in ("Base model (task)", "Recipe", "Lang", "Seeds", "Standard", "STILTs", "Δ [95% CI]",
-                     "n", "S/T", "p", "p Holm"):
-            table.add_column(name, justify="left" if name in ("Base model (task)", "Recipe", "Lang") else "right")
-        for c in data["comparisons"]:
-            delta = signed(c["difference"])
-            if c["difference_low"] is not None:
-                delta += f" [{pct(c['difference_low'])}, {pct(c['difference_high'])}]"
-            style = "bold green" if c["significant"] and c["difference"] > 0 else "bold red" if c["significant"] else ""
-            table.add_row(
-                Text(f"{c['base_model']} ({c['intermediate_task']})"), Text(c["recipe"]),
-                Text(lang_label(c["lang"], low)),
-                Text(f"{len(c['standard']['seeds'])}/{len(c['stilts']['seeds'])}"),
-                Text(_mean_std(c["standard"])), Text(_mean_std(c["stilts"])),
-                Text(delta, style=style), Text(str(c["n_paired"])),
-                Text(f"{c['stilts_only']}/{c['standard_only']}" if c["stilts_only"] is not None else "–"),
-                Text(fmt_p(c["p_value"])), Text(fmt_p(c["p_holm"]) + (" *" if c["significant"] else ""), style=style))
-        console.print(table)
-        console.print(Text(f"Mean ± std over seeds. * Holm-adjusted p < {alpha}; † low-resource language; "
-                           "S/T = examples only STILTs / only standard kept correct.", style="dim"))
+        console.print(_comparison_table("STILTs minus standard, per language (points)", data["comparisons"], low))
+        console.print(Text(f"Learned seeds only, paired by seed; Standard/STILTs = accuracy under attack, mean ± std "
+                           f"over seeds. Δ = STILTs − standard with 95% bootstrap CI over examples; Δ attack success "
+                           f"among correctly classified pairs. p: CMH over matched pairs stratified by seed pair; "
+                           f"* Holm-adjusted p < {alpha} (over languages x recipes); † low-resource language; "
+                           "S/T = matched pairs only STILTs / only standard kept correct.", style="dim"))
+        note = exclusions_note(data["comparisons"])
+        if note:
+            console.print(Text(note.replace("`", ""), style="yellow"))
     else:
         console.print(Text("No STILTs/standard pair of the same base model in any language and recipe.", style="dim"))
+    if data.get("pooled"):
+        console.print(_comparison_table("Low-resource languages pooled against the rest (points)", data["pooled"], low))
+        console.print(Text("Strata: language x seed pair; Holm over pools x recipes.", style="dim"))
+    if data.get("models"):
+        table = Table(title="Models", title_justify="left")
+        for name in ("Model", "Regime", "Seed", "Learned"):
+            table.add_column(name, justify="right" if name == "Seed" else "left")
+        for entry in data["models"]:
+            learned = entry.get("learned", True) is not False
+            table.add_row(Text(entry["id"]), Text(entry["regime"]), Text("–" if entry.get("seed") is None else str(entry["seed"])),
+                          Text("yes" if learned else f"no: {entry.get('learned_note') or ''}",
+                               style="" if learned else "bold yellow"))
+        console.print(table)
     cells = data["cells"]
     for recipe in sorted({c["recipe"] for c in cells}):
         of_recipe = [c for c in cells if c["recipe"] == recipe]
@@ -58,7 +62,8 @@ def print_leaderboard(data: dict, console=None) -> None:
             table.add_column(lang_label(lang, low), justify="right")
         for model, _ in sorted({(c["model"], c["regime"]) for c in of_recipe}, key=lambda t: (t[1], t[0])):
             by_lang = {c["lang"]: c for c in of_recipe if c["model"] == model}
-            table.add_row(Text(model), *[
+            learned = next(c for c in of_recipe if c["model"] == model).get("learned", True) is not False
+            table.add_row(Text(model + ("" if learned else " (not learned)")), *[
                 Text(_short(by_lang[lang]["metrics"]["accuracy_under_attack"]) if lang in by_lang else "–")
                 for lang in langs])
         console.print(table)
@@ -70,6 +75,27 @@ def print_leaderboard(data: dict, console=None) -> None:
         console.print(Text(f"Warnings ({len(data['warnings'])}):", style="bold yellow"))
         for warning in data["warnings"]:
             console.print(Text(f"  {warning}"), soft_wrap=True)
+
+
+def _comparison_table(title: str, rows: list[dict], low: list[str]):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left")
+    for name in ("Recipe", "Lang", "Strata", "n", "Standard", "STILTs", "Δ clean", "Δ under attack",
+                 "Δ attack success", "S/T", "p", "p Holm"):
+        table.add_column(name, justify="left" if name in ("Recipe", "Lang") else "right")
+    for c in rows:
+        d = c["deltas"]
+        style = ("bold green" if c["significant"] and c["difference"] > 0 else "bold red" if c["significant"] else "")
+        table.add_row(
+            Text(c["recipe"]), Text(pool_label(c, low)), Text(str(c["n_seed_pairs"])), Text(str(c["n_paired"])),
+            Text(_mean_std(c["standard"])), Text(_mean_std(c["stilts"])),
+            Text(delta_text(d["clean_accuracy"])), Text(delta_text(d["accuracy_under_attack"]), style=style),
+            Text(delta_text(d["attack_success_rate"])),
+            Text(f"{c['stilts_only']}/{c['standard_only']}" if c["stilts_only"] is not None else "–"),
+            Text(fmt_p(c["p_value"])), Text(fmt_p(c["p_holm"]) + (" *" if c["significant"] else ""), style=style))
+    return table
 
 
 def _mean_std(arm: dict) -> str:

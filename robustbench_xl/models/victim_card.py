@@ -2,7 +2,7 @@
 
 What it does: :func:`evaluate_pawsx` classifies the bundled PAWS-X dev pairs (rbx's data layer, which
 drops untranslated pairs) of each language with a sequence-pair classifier and reports accuracy with
-a 95% Wilson interval (``scipy.stats.binomtest``) next to the majority-class rate; ``n`` picks the
+a 95% Wilson interval (``stats.wilson_interval``) next to the majority-class rate; ``n`` picks the
 same fixed subset of ids for every model (seeded sample). :func:`write_card` writes ``card.json`` and
 a human ``README.md`` (regime, data, seed, steps, wall time, accuracies).
 Languages: en de es fr ja ko zh.
@@ -18,15 +18,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from robustbench_xl.stats import wilson_interval  # the package's one Wilson interval
+
 PAWSX_LANGS = ("en", "de", "es", "fr", "ja", "ko", "zh")
-
-
-def wilson_interval(correct: int, n: int) -> tuple[float, float]:
-    """95% Wilson score interval for ``correct`` successes out of ``n``."""
-    from scipy.stats import binomtest
-
-    ci = binomtest(correct, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return float(ci.low), float(ci.high)
 
 
 def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int = 128,

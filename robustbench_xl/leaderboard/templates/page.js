@@ -85,6 +85,7 @@
       tr.dataset.model = cell.model;
       var name = el("td", null, [cell.display_name, el("span", "sub", [cell.model + " · " + cell.base_model])]);
       if (!cell.complete) name.appendChild(el("span", "badge warn", ["incomplete"]));
+      if (cell.learned === false) name.appendChild(el("span", "badge warn", ["not learned"]));
       tr.appendChild(name);
       tr.appendChild(el("td", null, [el("span", "badge " + cell.regime, [regimeLabel(cell.regime, cell.intermediate_task)])]));
       tr.appendChild(el("td", "num", [cell.seed === null ? "–" : String(cell.seed)]));
@@ -111,46 +112,8 @@
 
   function emptyCell(span, text) { var td = el("td", "empty", [text]); td.colSpan = span; return td; }
 
-  function armText(arm) {
-    var text = pct(arm.mean);
-    if (isNum(arm.std)) text += " ± " + pct(arm.std);
-    return [text, el("span", "ci", [arm.seeds.length + " seed" + (arm.seeds.length === 1 ? "" : "s") +
-      (isNum(arm.ci_low) ? " · [" + pct(arm.ci_low) + ", " + pct(arm.ci_high) + "]" : "")])];
-  }
-
-  function renderComparisons() {
-    // A comparison holds both regimes, so only the language and recipe filters apply to it.
-    var rows = DATA.comparisons.filter(function (row) {
-      return (!state.lang || row.lang === state.lang) && (!state.recipe || row.recipe === state.recipe);
-    });
-    var tbody = document.querySelector("#rq-table tbody");
-    clear(tbody);
-    rows.forEach(function (row) {
-      var tr = el("tr");
-      tr.dataset.lang = row.lang; tr.dataset.recipe = row.recipe;
-      tr.appendChild(el("td", null, [row.base_model]));
-      tr.appendChild(el("td", null, [row.intermediate_task || ""]));
-      tr.appendChild(el("td", null, [row.recipe]));
-      tr.appendChild(el("td", null, [langLabel(row.lang)]));
-      tr.appendChild(el("td", "num", armText(row.standard)));
-      tr.appendChild(el("td", "num", armText(row.stilts)));
-      var d = row.difference;
-      var delta = el("td", "num " + (isNum(d) && d > 0 ? "delta-pos" : isNum(d) && d < 0 ? "delta-neg" : ""),
-        [(isNum(d) && pct(d) !== "0.0" && d > 0 ? "+" : "") + pct(d)]);
-      if (isNum(row.difference_low)) delta.appendChild(el("span", "ci", ["[" + pct(row.difference_low) + ", " + pct(row.difference_high) + "]"]));
-      tr.appendChild(delta);
-      tr.appendChild(el("td", "num", [String(row.n_paired) + (row.n_ties ? " (" + row.n_ties + " ties)" : "")]));
-      tr.appendChild(el("td", "num", [isNum(row.stilts_only) ? row.stilts_only + " / " + row.standard_only : "–"]));
-      tr.appendChild(el("td", null, [row.test || "–"]));
-      tr.appendChild(el("td", "num", [fmtP(row.p_value)]));
-      tr.appendChild(el("td", "num" + (row.significant ? " sig" : ""), [fmtP(row.p_holm) + (row.significant ? " *" : "")]));
-      tbody.appendChild(tr);
-    });
-    if (!rows.length) tbody.appendChild(el("tr", null, [emptyCell(12, "No STILTs/standard pair of the same base model matches the filters.")]));
-    document.getElementById("rq-note").textContent = "Accuracy under attack (%) on the example ids shared by every run of both arms: " +
-      "mean ± std over seeds, 95% bootstrap interval of the seed average. Δ = STILTs − standard with a paired bootstrap interval. " +
-      "S/T = examples only STILTs / only standard kept correct (majority over seeds). * = Holm-adjusted p < " + DATA.settings.alpha + ".";
-  }
+  var comparisons = rbxComparisons(DATA, { el: el, clear: clear, pct: pct, fmtP: fmtP, isNum: isNum,
+    langLabel: langLabel, emptyCell: emptyCell });
 
   function renderCharts() {
     var host = document.getElementById("charts");
@@ -340,16 +303,18 @@
     var host = document.getElementById("method");
     [DATA.generated_by + ". Confidence intervals: " + Math.round(100 * s.confidence) + "% bootstrap over examples (" + s.bootstrap_method +
       ", " + s.n_resamples + " resamples, seed " + s.bootstrap_seed + ").",
-     "Paired test: " + s.paired_test + "; seeds: " + s.seed_pooling + "; p-values " + s.correction + "-adjusted over all comparisons, alpha " + s.alpha + ".",
+     "Paired test: " + s.paired_test + ". Seed pairs: " + s.seed_pairing + ". Differences: " + s.seed_pooling + ".",
+     "p-values " + s.correction + "-adjusted, alpha " + s.alpha + "; families: " + s.holm_families + ".",
      "Runs are compared only when they share the examples fingerprint and the recipe version. † low-resource language (" + LOW.join(", ") + ")."
     ].forEach(function (line) { host.appendChild(el("p", null, [line])); });
     var models = uniq(DATA.cells.map(function (c) { return c.model; })).length;
     document.getElementById("subtitle").textContent = DATA.cells.length + " results · " + models + " models · " +
       uniq(DATA.cells.map(function (c) { return c.lang; })).length + " languages · " +
-      uniq(DATA.cells.map(function (c) { return c.recipe; })).length + " recipes · " + DATA.comparisons.length + " STILTs/standard comparisons";
+      uniq(DATA.cells.map(function (c) { return c.recipe; })).length + " recipes · " + DATA.comparisons.length + " STILTs/standard comparisons" +
+      ((DATA.pooled || []).length ? " · " + DATA.pooled.length + " pooled" : "");
   }
 
-  function update() { renderCharts(); renderComparisons(); renderCells(); renderExamples(); renderIssues(); }
+  function update() { renderCharts(); comparisons.render(state); renderCells(); renderExamples(); renderIssues(); }
 
   var langs = uniq(DATA.cells.map(function (c) { return c.lang; })).sort(function (a, b) { return langIndex(a) - langIndex(b); });
   fillSelect("filter-lang", langs, function (l) { return LOW.indexOf(l) >= 0 ? l + " (low-resource)" : l; });
