@@ -27,6 +27,8 @@ def _model(base):
 
 
 def _batches(tokenizer, n_batches: int, batch_size: int = 16):
+    import torch
+
     from robustbench_xl.models import training as tr
 
     pairs = tr.paws_subset(tr.read_pairs(), (n_batches + 1) * batch_size)
@@ -35,14 +37,12 @@ def _batches(tokenizer, n_batches: int, batch_size: int = 16):
         chunk = pairs[i : i + batch_size]
         enc = tokenizer([p[0] for p in chunk], [p[1] for p in chunk], padding=True, truncation=True,
                         max_length=128, return_tensors="pt")
-        import torch
-
         enc["labels"] = torch.tensor([p[2] for p in chunk])
         out.append(enc)
     return out
 
 
-def measure(base, tokenizer, precision: str, batches) -> dict:
+def measure(base, precision: str, batches) -> dict:
     import torch
 
     from robustbench_xl.models.precision import autocast
@@ -91,8 +91,8 @@ def main() -> None:
     base = resolve_base("e5-small")
     tokenizer = AutoTokenizer.from_pretrained(base)
     batches = _batches(tokenizer, args.batches)
-    fp32 = measure(base, tokenizer, "fp32", batches)
-    bf16 = measure(base, tokenizer, "bf16", batches)
+    fp32 = measure(base, "fp32", batches)
+    bf16 = measure(base, "bf16", batches)
     diff = (fp32["logits"] - bf16["logits"]).abs().max().item()
     print(f"CPU capability {torch.backends.cpu.get_cpu_capability()}, native bf16: {cpu_has_native_bf16()}, "
           f"{args.threads} threads, batch 16, {args.batches} timed batches")

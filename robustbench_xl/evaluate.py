@@ -38,7 +38,7 @@ def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
 
 def confusion_row(gold: list[int], predicted: list[int]) -> dict:
     """Accuracy facts of one language (paraphrase = positive class)."""
-    from robustbench_xl.models.victim_card import wilson_interval
+    from robustbench_xl.stats import wilson_interval
 
     n = len(gold)
     if n == 0:
