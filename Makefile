@@ -22,10 +22,11 @@ install: $(STAMP)
 test: install
 	$(BIN)/python -m pytest
 
-# The embedded standard and STILTs victims, Korean, one recipe, the same 20 PAWS-X dev pairs.
+# The ft500 standard and STILTs victims of seed 0 (the STILTs one has not learned yet: docs/victims.md), ko, char-noise, the same
+# 20 PAWS-X dev pairs, then the leaderboard with the regime comparison.
 demo: install
-	$(BIN)/rbx attack --model e5s-standard-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
-	$(BIN)/rbx attack --model e5s-stilts-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
+	$(BIN)/rbx attack --model e5s-ft500-standard-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
+	$(BIN)/rbx attack --model e5s-ft500-stilts-s0 --lang ko --recipe char-noise --n 20 --query-budget 100 --out $(DEMO_OUT) --resume
 	$(BIN)/rbx leaderboard build --results $(DEMO_OUT) --models leaderboard/models --out $(DEMO_OUT)/leaderboard
 
 clean-demo:

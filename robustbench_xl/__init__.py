@@ -1,6 +1,8 @@
 """robustbench_xl: multilingual adversarial-robustness benchmarks for paraphrase classifiers.
 
-The Python API mirrors the CLI (``rbx``): ``attack``, ``run_plan``, ``build_leaderboard``, ``check``.
+The Python API mirrors the CLI (``rbx``): ``attack``, ``evaluate_model``, ``run_plan``, ``build_leaderboard``,
+``check``. ``attack(config, victim=...)`` and ``evaluate_model(victim=...)`` take any classifier that
+follows the ``Victim`` protocol, e.g. ``FunctionVictim(fn, name=..., version=...)`` around a function.
 Heavy libraries load on first use, so ``import robustbench_xl`` is cheap and never reaches the network.
 """
 
@@ -19,7 +21,10 @@ _LAZY = {
     "attack": ("robustbench_xl.runner", "attack"),
     "AttackConfig": ("robustbench_xl.runner", "AttackConfig"),
     "load_examples": ("robustbench_xl.data", "load_examples"),
+    "evaluate_model": ("robustbench_xl.evaluate", "evaluate_model"),
     "load_victim": ("robustbench_xl.models", "load_victim"),
+    "Victim": ("robustbench_xl.models.victim", "Victim"),
+    "FunctionVictim": ("robustbench_xl.models.victim", "FunctionVictim"),
     "load_recipe": ("robustbench_xl.recipes", "load_recipe"),
     "run_plan": ("robustbench_xl.plans", "run_plan"),
     "build_leaderboard": ("robustbench_xl.leaderboard", "build_leaderboard"),

@@ -11,7 +11,12 @@ from typing import Optional
 import typer
 
 from . import cli_audit, cli_eval, cli_leaderboard, cli_models, cli_parsing, cli_perturb, cli_plans, cli_results
-from .cli_errors import run_app
+from .cli_errors import reports_errors, run_app
+from .lang.languages import language_codes
+
+DEVICE_HELP = "Where the model runs: auto (a GPU when one is visible) | cpu | cuda | cuda:N | mps."
+PRECISION_HELP = ("fp32 | bf16 | fp16 (autocast; fp16 needs a GPU). Not fp32: part of the results' identity, "
+                  "so they never mix with fp32 results.")
 
 app = typer.Typer(
     name="rbx",
@@ -27,8 +32,9 @@ app.add_typer(recipes_app, name="recipes")
 
 
 @app.command("attack")
+@reports_errors
 def attack_command(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language: en de es fr ja ko zh."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Language: " + " ".join(language_codes()) + "."),
     recipe: str = typer.Option(..., "--recipe", "-r", help="Recipe name (rbx recipes list) or YAML path."),
     model: Optional[str] = typer.Option(None, "--model", "-m",
                                         help="Checkpoint folder, hub id or shipped victim id [default: the embedded default victim]."),
@@ -49,6 +55,8 @@ def attack_command(
     target_lang: Optional[str] = typer.Option(
         None, "--target-lang", help="code-switch / all: switch words into this language [default: English; "
         "English text into Spanish]. Results go to <recipe>-to-<lang>/."),
+    device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    precision: str = typer.Option("fp32", "--precision", help=PRECISION_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ):
     """Attack a model on one language with one recipe; write examples.jsonl and summary.json.
@@ -62,13 +70,16 @@ def attack_command(
       rbx attack --lang ja --recipe char-noise --resume
 
       rbx attack --lang ko --recipe code-switch --target-lang ja
+
+      rbx attack --model ./my-xlmr-pawsx --lang ja --recipe char-noise --device cuda:0 --precision bf16
     """
     from .runner import AttackConfig, attack
 
     config = AttackConfig(lang=lang, recipe=recipe, model=model, dataset=dataset, split=split, n=n, seed=seed,
                           query_budget=query_budget, batch_size=batch_size, max_length=max_length,
                           perturb=perturb, out=out, columns=columns, label_map=label_map,
-                          trust_remote_code=trust_remote_code, target_lang=target_lang)
+                          trust_remote_code=trust_remote_code, target_lang=target_lang, device=device,
+                          precision=precision)
     summary = attack(config, resume=resume, overwrite=overwrite, progress=not quiet)
     _print_summary(summary)
 
@@ -101,6 +112,9 @@ def _print_summary(summary: dict) -> None:
     counts = summary["counts"]
     table.add_row("succeeded / failed / skipped", f"{counts['succeeded']} / {counts['failed']} / {counts['skipped']}")
     table.add_row("wall time", f"{summary['wall_time_s']:.1f} s")
+    runtime = (summary.get("provenance") or {}).get("runtime")
+    if runtime:
+        table.add_row("device · precision", f"{runtime['device']} · {runtime['precision']}")
     Console().print(table)
     Console().print(f"results: {summary['results_dir']}")
 

@@ -27,7 +27,8 @@ def eval_command(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per forward pass.")] = 32,
     max_length: Annotated[int, typer.Option("--max-length", help="Truncate pairs to this many tokens.")] = 128,
     label_map: Annotated[Optional[str], typer.Option("--label-map", help="e.g. 'paraphrase=LABEL_1,not_paraphrase=LABEL_0'.")] = None,
-    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps.")] = "auto",
+    device: Annotated[str, typer.Option("--device", help="auto (a GPU when one is visible) | cpu | cuda | cuda:N | mps.")] = "auto",
+    precision: Annotated[str, typer.Option("--precision", help="fp32 | bf16 | fp16 (autocast; fp16 needs a GPU).")] = "fp32",
     columns: Annotated[Optional[str], typer.Option("--columns", help="Column names 'sentence1,sentence2,label' of a local file.")] = None,
     trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help="Allow a hub checkpoint's own code to run.")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the report as JSON to this file ('-' = stdout only JSON).")] = None,
@@ -38,16 +39,16 @@ def eval_command(
 
       rbx eval --model e5s-full-standard-s0 --langs all --n 500
 
-      rbx eval --model ./my-xlmr-pawsx --langs ko,ja,zh --device cuda --json eval.json
+      rbx eval --model ./my-xlmr-pawsx --langs ko,ja,zh --device cuda --precision bf16 --json eval.json
     """
     from robustbench_xl.errors import RbxError
     from robustbench_xl.evaluate import evaluate_model, parse_langs
-    from robustbench_xl.models.precision import resolve_device
 
-    parse_langs(langs)  # a bad code fails before the model loads
+    parse_langs(langs)  # a bad code fails before the model loads (so do --device and --precision)
     report = evaluate_model(model, langs=langs, dataset=dataset, split=split, n=n, seed=seed,
                             batch_size=batch_size, max_length=max_length, label_map=label_map,
-                            trust_remote_code=trust_remote_code, device=resolve_device(device), columns=columns)
+                            trust_remote_code=trust_remote_code, device=device, columns=columns,
+                            precision=precision)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if json_out is not None and str(json_out) == "-":
         typer.echo(text, nl=False)
@@ -75,4 +76,4 @@ def _print_table(report: dict) -> None:
                       str(c["tp"]), str(c["fp"]), str(c["tn"]), str(c["fn"]))
     console = Console()
     console.print(table)
-    console.print(f"{report['pairs']} pairs in {report['wall_s']} s on {report['device']}")
+    console.print(f"{report['pairs']} pairs in {report['wall_s']} s on {report['device']} ({report['precision']})")

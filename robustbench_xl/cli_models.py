@@ -132,6 +132,10 @@ def train_command(
     group_by_length: Annotated[bool, typer.Option("--group-by-length/--shuffle", help="Length-grouped batches, or uniformly shuffled ones.")] = True,
     intermediate_lr: Annotated[Optional[float], typer.Option("--intermediate-lr", help="STILTs phase learning rate (default: --lr).")] = None,
     intermediate_max_steps: Annotated[Optional[int], typer.Option("--intermediate-max-steps", help="STILTs phase optimizer steps; overrides --intermediate-epochs.")] = None,
+    freeze: Annotated[str, typer.Option("--freeze", help="embeddings (all embedding parameters frozen) | word-embeddings (only those).")] = "embeddings",
+    train_pooler: Annotated[bool, typer.Option("--train-pooler/--frozen-pooler", help="Train the pooler, or keep the base's identity pooler so the head reads tanh(<s>).")] = True,
+    head_init: Annotated[str, typer.Option("--head-init", help="normal (HF, std 0.02) | linear (torch's nn.Linear default).")] = "normal",
+    head_dropout: Annotated[Optional[float], typer.Option("--head-dropout", help="Dropout before the classifier (default: the config's hidden dropout).")] = None,
 ) -> None:
     """Fine-tune a PAWS paraphrase victim (standard or STILTs), evaluate it on PAWS-X dev, write a model card.
 
@@ -151,7 +155,8 @@ def train_command(
                         intermediate_epochs=intermediate_epochs, eval_n=eval_n, threads=threads,
                         save_steps=save_steps, resume=resume, delta_rank=delta_rank, precision=precision,
                         max_steps=max_steps, warmup_steps=warmup_steps, group_by_length=group_by_length,
-                        intermediate_lr=intermediate_lr, intermediate_max_steps=intermediate_max_steps)
+                        intermediate_lr=intermediate_lr, intermediate_max_steps=intermediate_max_steps,
+                        freeze=freeze, train_pooler=train_pooler, head_init=head_init, head_dropout=head_dropout)
     typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
 
 

@@ -20,10 +20,10 @@ import typer
 
 from robustbench_xl.errors import RbxError
 from robustbench_xl.cli_errors import reports_errors
+from robustbench_xl.lang import language_codes
 
 app = typer.Typer(help="Train, score and list the offline dependency parsers.", no_args_is_help=True,
                   add_completion=False)
-LANGS = ("en", "de", "es", "fr", "ja", "ko", "zh")
 
 
 def _console():
@@ -107,7 +107,9 @@ def eval_command(
 @app.command("list")
 @reports_errors
 def list_command(
-    lang: list[str] = typer.Option(list(LANGS), "--lang", "-l", help="Languages to show."),
+    # Resolved when the command runs, so a language registered later is listed too.
+    lang: Optional[list[str]] = typer.Option(None, "--lang", "-l", show_default=False,
+                                             help=f"Languages to show. \\[default: {', '.join(language_codes())}]"),
 ):
     """Show which parser each language would use, in search order.
 
@@ -117,7 +119,7 @@ def list_command(
     """
     from robustbench_xl.parsing import locate_parser
 
-    for code in lang:
+    for code in lang or language_codes():
         try:
             source = locate_parser(code)
             typer.echo(f"{code}\t{source.origin}\t{source.path}\t{source.identity}")
@@ -127,7 +129,7 @@ def list_command(
 
 @reports_errors
 def parse_command(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language: en de es fr ja ko zh."),
+    lang: str = typer.Option(..., "--lang", "-l", help=f"Language: {' '.join(language_codes())}."),
     dataset: str = typer.Option("pawsx", help="pawsx (bundled dev split) or a TSV/CSV/JSONL file or folder."),
     split: str = typer.Option("dev", help="Data split."),
     n: Optional[int] = typer.Option(None, "--n", help="Parse only N pairs (a fixed sample drawn with --seed)."),

@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from robustbench_xl.lang import language_codes
+
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="rich")
 
 
@@ -17,7 +19,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 def perturb_command(
     text: str = typer.Argument(..., help="The sentence to perturb (quote it)."),
     recipe: str = typer.Option(..., "--recipe", "-r", help="Recipe name (rbx recipes list) or YAML path."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Language of TEXT: en de es fr ja ko zh."),
+    lang: str = typer.Option(..., "--lang", "-l", help=f"Language of TEXT: {' '.join(language_codes())}."),
     n: int = typer.Option(5, "--n", help="How many distinct perturbations to show at most."),
     seed: int = typer.Option(0, "--seed", help="Seed: the same seed shows the same samples."),
     steps: int = typer.Option(1, "--steps", help="Edits chained per sample (an attack chains several)."),

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from .cli_errors import run_app
+from .cli_errors import reports_errors, run_app
 from .errors import RbxError
 
 app = typer.Typer(help="Run attack plans (grids of attack cells).", no_args_is_help=True,
@@ -22,6 +22,7 @@ app.add_typer(plan_app, name="plan")
 
 
 @app.command("run")
+@reports_errors
 def run_command(
     plan: str = typer.Argument(..., help="Plan file, e.g. attacks/pawsx-lowres.yaml."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w",
@@ -40,6 +41,11 @@ def run_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the plan and the results folder and say which "
                                                           "cells are complete, partial or not started; run nothing."),
+    device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N | mps "
+                                                                 "(default: the plan's device, or auto)."),
+    precision: Optional[str] = typer.Option(None, "--precision", help="fp32 | bf16 | fp16 (default: the plan's "
+                                                                       "precision, or fp32); not fp32: part of "
+                                                                       "each cell's identity."),
 ):
     """Run every cell of a plan that is not complete yet; resume partial ones.
 
@@ -54,24 +60,26 @@ def run_command(
       rbx run attacks/pawsx-lowres.yaml --executor ray --ray-address auto --cpus-per-cell 4
 
       rbx run attacks/pawsx-full.yaml --dry-run          # what would run; writes nothing
+
+      rbx run attacks/pawsx-lowres.yaml --device cuda --precision bf16 --out results-bf16/
     """
     if dry_run:
-        _print_dry_run(plan, out, shard)
+        _print_dry_run(plan, out, shard, device, precision)
         return
     from .plans import run_plan
 
     report = run_plan(plan, out=out, workers=workers, shard=shard, executor=executor, ray_address=ray_address,
                       cpus_per_cell=cpus_per_cell, gpus_per_cell=gpus_per_cell, max_retries=max_retries,
-                      progress=not quiet)
+                      progress=not quiet, device=device, precision=precision)
     _print_report(report)
     if not report["ok"]:
         raise typer.Exit(1)
 
 
-def _print_dry_run(plan: str, out: str | None, shard: str | None) -> None:
+def _print_dry_run(plan: str, out: str | None, shard: str | None, device: str | None, precision: str | None) -> None:
     from .plans.run import prepare_plan
 
-    parsed, out_path, _, states, _ = prepare_plan(plan, out, shard)
+    parsed, out_path, _, states, _ = prepare_plan(plan, out, shard, device=device, precision=precision)
     complete = [s for s in states if s.complete]
     partial = [s for s in states if not s.complete and s.done]
     fresh = [s for s in states if not s.complete and not s.done]

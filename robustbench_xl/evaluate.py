@@ -8,7 +8,9 @@ starts from. Per language: n, correct, accuracy with a 95% Wilson interval, the 
 the share predicted "paraphrase" and the confusion counts (tp fp tn fn, paraphrase = positive).
 ``n`` draws the same seeded sample of ids as attacks and model cards do.
 Languages: en de es fr ja ko zh (``all``). Limits: PAWS-X-shaped data only (sentence pairs, binary
-labels); the bundled dev split offline, other splits through the hub or a local file.
+labels); the bundled dev split offline, other splits through the hub or a local file. ``device`` and
+``precision`` are checked as ``rbx attack`` checks them; ``victim=`` evaluates any
+:class:`~robustbench_xl.models.victim.Victim` instead of a checkpoint.
 Example::
 
     report = evaluate_model("e5s-full-standard-s0", langs=["ko", "ja"], n=200)
@@ -21,7 +23,7 @@ from __future__ import annotations
 import time
 
 from robustbench_xl.errors import RbxError
-from robustbench_xl.lang.languages import LANGUAGES, validate_lang
+from robustbench_xl.lang.languages import language_codes, validate_lang
 
 
 def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -31,9 +33,9 @@ def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
     if not items:
         raise RbxError("--langs is empty; give 'all' or codes such as ko,ja,zh")
     if any(item.lower() == "all" for item in items):
-        return list(LANGUAGES)
+        return language_codes()
     chosen = {validate_lang(item) for item in items}
-    return [code for code in LANGUAGES if code in chosen]
+    return [code for code in language_codes() if code in chosen]
 
 
 def confusion_row(gold: list[int], predicted: list[int]) -> dict:
@@ -59,19 +61,31 @@ def confusion_row(gold: list[int], predicted: list[int]) -> dict:
 def evaluate_model(model: str | None = None, langs: str | list[str] = "all", dataset: str = "pawsx",
                    split: str = "dev", n: int | None = None, seed: int = 0, batch_size: int = 32,
                    max_length: int = 128, label_map: str | None = None, trust_remote_code: bool = False,
-                   device: str = "cpu", columns: str | None = None) -> dict:
+                   device: str = "auto", columns: str | None = None, precision: str = "fp32",
+                   victim=None) -> dict:
     """Clean accuracy per language (see module doc); ``model=None`` is the default victim."""
     from robustbench_xl.data import load_examples
     from robustbench_xl.models.loading import load_victim
+    from robustbench_xl.models.victim import check_victim, resolve_device_precision, runtime_record
+    from robustbench_xl.models.wrapper import PairClassifierWrapper
 
     codes = parse_langs(langs)
-    victim = load_victim(model, label_map=label_map, trust_remote_code=trust_remote_code, device=device)
-    wrapper = victim.wrapper(max_length=max_length, batch_size=batch_size)
+    if victim is not None:
+        if model is not None:
+            raise RbxError("give model= (a checkpoint to load) or victim= (a classifier), not both")
+        check_victim(victim)
+        device = str(getattr(victim, "device", None) or device)
+    device, precision = resolve_device_precision(device, precision)
+    if victim is None:
+        victim = load_victim(model, label_map=label_map, trust_remote_code=trust_remote_code, device=device)
+    wrapper = PairClassifierWrapper(victim, max_length=max_length, batch_size=batch_size, precision=precision,
+                                    device=device)
     started = time.perf_counter()
     report = {"model": {"id": victim.id, "fingerprint": victim.fingerprint,
                         "label_order": list(victim.label_order)},
               "dataset": dataset, "split": split, "n_requested": n, "seed": seed, "max_length": max_length,
-              "device": device, "languages": {}}
+              "device": device, "precision": precision, "runtime": runtime_record(device, precision),
+              "languages": {}}
     for code in codes:
         sample = load_examples(dataset, code, split, n=n, seed=seed, columns=columns)
         examples = list(sample)

@@ -1,11 +1,12 @@
 """One attack cell: (model, language, recipe, sample, seed) -> results folder. Resumable.
 
-``attack(config)`` validates everything cheap first (language, recipe, output folder, data), then
-loads the model, builds the TextAttack ``Attack`` from the recipe and attacks each example, appending
-one line per finished example to ``examples.jsonl`` (flushed and fsynced). ``resume=True`` continues
-a killed run: a truncated last line is cut off and finished examples are not redone. Each example is
-attacked with generators seeded from (seed, example id) and with empty caches, so a resumed run ends
-byte-identical to an uninterrupted one.
+``attack(config)`` validates everything cheap first (language, recipe, device and precision, output
+folder, data), then loads the model (or takes the :class:`~robustbench_xl.models.victim.Victim` it is
+given: any classifier, not only a HuggingFace checkpoint), builds the TextAttack ``Attack`` from the
+recipe and attacks each example, appending one line per finished example to ``examples.jsonl``
+(flushed and fsynced). ``resume=True`` continues a killed run: a truncated last line is cut off and
+finished examples are not redone. Each example is attacked with generators seeded from (seed, example
+id) and with empty caches, so a resumed run ends byte-identical to an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+# The identity functions live in cell_identity; they are re-exported here, where callers look for them.
+from .cell_identity import (_DEFAULT_PRECISIONS, NAMED_DATASETS, _data_identity, cell_config,  # noqa: F401
+                            cell_provenance, config_hash, is_legacy_config, portable_path)
 from .errors import RbxError
 from .lang import validate_lang
 from .recipes import PAIR_COLUMNS, load_cell_recipe
@@ -49,6 +52,8 @@ class AttackConfig:
     model_id: str | None = None
     trust_remote_code: bool = False
     target_lang: str | None = None  # code-switch recipes: write into this language (the recipe's default: None)
+    device: str = "auto"  # auto | cpu | cuda | cuda:N | mps: where the model runs (provenance only)
+    precision: str = "fp32"  # fp32 | bf16 | fp16 (autocast); in the cell's identity when not fp32
 
 
 @dataclass
@@ -62,18 +67,6 @@ class CellPaths:
         self.examples = self.root / EXAMPLES_FILE
         self.summary = self.root / SUMMARY_FILE
         self.run = self.root / RUN_FILE
-
-
-def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"robustbench_xl": __version__}
-    for package in ("textattack", "transformers", "torch", "stanza"):
-        try:
-            out[package] = version(package)
-        except PackageNotFoundError:
-            out[package] = None
-    return out
 
 
 def _check_writable(folder: Path) -> None:
@@ -119,106 +112,26 @@ def _word_edits(lang: str, before: str, after: str) -> tuple[int, list[list[str]
     return changed, edits
 
 
-NAMED_DATASETS = ("pawsx", "pawsx-hub")
-
-
-def _data_identity(dataset: str, source: str) -> tuple[str, str]:
-    """(dataset, source) as a cell's identity names them: a named dataset as it is; a dataset given
-    as a file or folder by its file name only (its content is in ``examples_fingerprint``; the full
-    path is provenance)."""
-    if dataset in NAMED_DATASETS:
-        return dataset, source
-    return Path(str(dataset)).name, Path(str(source)).name
-
-
-# Precisions that are what a model computes in anyway: a cell run in one of them has the identity it
-# had before precision was an option, so results written without the option stay valid.
-_DEFAULT_PRECISIONS = (None, "fp32", "float32")
-
-
-def cell_config(config: AttackConfig, victim, recipe, sample, lang: str, perturb: str) -> dict:
-    """A cell's identity: everything that determines its output bytes, and nothing that depends on
-    the machine (checkpoint folder, ``RBX_HOME``, the repository's location, library versions: those
-    are :func:`cell_provenance`). Batch size and the output folder do not shape outputs either.
-    Recorded in run.json and summary.json, and hashed by :func:`config_hash` to decide whether a
-    folder holds this cell's results (on any machine)."""
-    c = config
-    dataset, source = _data_identity(c.dataset, sample.source)
-    identity = {
-        "model": {"id": victim.id, "fingerprint": victim.fingerprint, "label_order": list(victim.label_order)},
-        "lang": lang,
-        "recipe": {"name": recipe.name, "version": recipe.version, "file_hash": recipe.file_hash},
-        "data": {"dataset": dataset, "split": c.split, "n": c.n, "ids": c.ids, "columns": c.columns,
-                 "source": source, "n_selected": len(sample)},
-        "examples_fingerprint": sample.fingerprint,
-        "seed": c.seed, "query_budget": c.query_budget, "max_length": c.max_length,
-        "perturb": perturb, "max_chars": c.max_chars,
-    }
-    precision = getattr(c, "precision", None)
-    if precision not in _DEFAULT_PRECISIONS:
-        identity["precision"] = precision
-    return identity
-
-
-def config_hash(cell_config_: dict) -> str:
-    """The one function that computes a cell's identity hash: sha256 of the canonical JSON of a
-    :func:`cell_config` (runner, plan manifest and ``rbx results migrate`` all call it)."""
-    return hashlib.sha256(json.dumps(cell_config_, sort_keys=True).encode()).hexdigest()
-
-
-def portable_path(path: str | Path | None, cache: bool = True) -> str | None:
-    """A path as provenance records it: ``$RBX_HOME/...`` under the rbx cache (``cache``), ``~/...``
-    under the user's home, else absolute. A value that is not a path (a hub id, a victim id) is kept."""
-    if path is None:
-        return None
-    text = str(path)
-    candidate = Path(text).expanduser()
-    if not candidate.is_absolute() and not candidate.exists():
-        return text
-    from .paths import rbx_home
-
-    resolved = candidate.resolve()
-    roots = ((rbx_home().resolve(), "$RBX_HOME"),) if cache else ()
-    for root, name in roots + ((Path.home().resolve(), "~"),):
-        try:
-            rest = resolved.relative_to(root)
-        except ValueError:
-            continue
-        return f"{name}/{rest.as_posix()}" if rest.parts else name
-    return resolved.as_posix()
-
-
-def cell_provenance(config: AttackConfig, victim, sample) -> dict:
-    """Where and with what a cell was run: recorded in run.json and summary.json under
-    ``provenance``, never compared (not part of :func:`cell_config`)."""
-    from .paths import PACKAGE_DIR, rbx_home
-
-    named = config.dataset in NAMED_DATASETS
-    return {"checkpoint": portable_path(victim.checkpoint), "model_spec": portable_path(config.model),
-            "rbx_home": portable_path(rbx_home(), cache=False), "repository": portable_path(PACKAGE_DIR.parent),
-            "dataset": config.dataset if named else portable_path(config.dataset),
-            "data_source": sample.source if named else portable_path(sample.source), "versions": _versions()}
-
-
-def is_legacy_config(recorded) -> bool:
-    """A cell identity written before identities were portable (it names the checkpoint folder)."""
-    return isinstance(recorded, dict) and "checkpoint" in (recorded.get("model") or {})
-
-
-def load_cell_victim(config: AttackConfig):
-    """The victim a config names (checkpoint, label map, remote-code permission, results id)."""
+def load_cell_victim(config: AttackConfig, device: str | None = None):
+    """The checkpoint a config names (label map, remote-code permission, results id), on ``device``
+    (default: the config's, resolved)."""
     from .models import load_victim
+    from .models.precision import resolve_device
 
     return load_victim(config.model, label_map=config.label_map, trust_remote_code=config.trust_remote_code,
-                       model_id=config.model_id)
+                       model_id=config.model_id, device=device or resolve_device(config.device))
 
 
 class CellRunner:
     """Attacks the examples of one cell and writes its results (use :func:`attack`)."""
 
     def __init__(self, config: AttackConfig, victim=None):
-        """``victim``: an already loaded :class:`~robustbench_xl.models.Victim` for ``config.model``
-        (a plan worker reuses one across cells); by default the cell loads its own."""
+        """``victim``: any :class:`~robustbench_xl.models.victim.Victim`: one already loaded for
+        ``config.model`` (a plan worker reuses one across cells) or a classifier that is no checkpoint
+        (then ``config.model`` and its loading options are not used). By default the cell loads
+        ``config.model``. A given victim computes on its own ``device``; the config's is for loading."""
+        from .models.victim import check_victim, resolve_device_precision, runtime_record
+
         self.config = config
         self.lang = validate_lang(config.lang)
         self.recipe = load_cell_recipe(config.recipe, config.target_lang)
@@ -228,17 +141,22 @@ class CellRunner:
             raise RbxError(f"--perturb must be sentence1, sentence2 or both, got {self.perturb!r}")
         if config.query_budget is not None and config.query_budget < 1:
             raise RbxError("--query-budget must be at least 1")
+        if victim is not None:
+            check_victim(victim)
+        own_device = getattr(victim, "device", None) if victim is not None else None
+        self.device, self.precision = resolve_device_precision(str(own_device) if own_device else config.device,
+                                                               config.precision)
         out = Path(config.out).expanduser()
         _check_writable(out)
         from .data import load_examples
 
         self.sample = load_examples(config.dataset, self.lang, config.split, n=config.n, seed=config.seed,
                                     ids=config.ids, columns=config.columns)
-        self.victim = victim if victim is not None else load_cell_victim(config)
+        self.victim = victim if victim is not None else load_cell_victim(config, self.device)
         self.paths = CellPaths(out / self.victim.id / self.lang / self.recipe.name)
         self.cell_config = cell_config(config, self.victim, self.recipe, self.sample, self.lang, self.perturb)
         self.config_hash = config_hash(self.cell_config)
-        self.provenance = cell_provenance(config, self.victim, self.sample)
+        self.provenance = cell_provenance(config, self.victim, self.sample, runtime_record(self.device, self.precision))
 
     # -- resume bookkeeping ----------------------------------------------------------------
     def _prepare_folder(self, resume: bool, overwrite: bool) -> list[dict]:
@@ -338,7 +256,11 @@ class CellRunner:
         todo = self.sample.examples[len(done):]
         started = time.perf_counter()
         if todo:
-            wrapper = self.victim.wrapper(max_length=self.config.max_length, batch_size=self.config.batch_size)
+            from .models.wrapper import PairClassifierWrapper
+
+            wrapper = PairClassifierWrapper(self.victim, max_length=self.config.max_length,
+                                            batch_size=self.config.batch_size, precision=self.precision,
+                                            device=self.device)
             attack = self.recipe.build_attack(self.lang, wrapper, perturb=self.perturb, seed=self.config.seed,
                                               query_budget=self.config.query_budget)
             self._attack_all(todo, done, attack, wrapper, progress)
@@ -389,9 +311,15 @@ class CellRunner:
         return summary
 
 
-def attack(config: AttackConfig, resume: bool = False, overwrite: bool = False, progress: bool = True) -> dict:
-    """Run one attack cell (see :class:`AttackConfig`); returns the summary (also in summary.json)."""
-    return CellRunner(config).run(resume=resume, overwrite=overwrite, progress=progress)
+def attack(config: AttackConfig, resume: bool = False, overwrite: bool = False, progress: bool = True,
+           victim=None) -> dict:
+    """Run one attack cell (see :class:`AttackConfig`); returns the summary (also in summary.json).
+
+    ``victim``: attack this :class:`~robustbench_xl.models.victim.Victim` (e.g. a
+    :class:`~robustbench_xl.models.victim.FunctionVictim`) instead of loading ``config.model``."""
+    if victim is not None and config.model is not None:
+        raise RbxError("give model= (a checkpoint to load) or victim= (a classifier), not both")
+    return CellRunner(config, victim=victim).run(resume=resume, overwrite=overwrite, progress=progress)
 
 
 def config_from_dict(values: dict) -> AttackConfig:

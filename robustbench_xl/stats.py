@@ -7,7 +7,9 @@ Card
   resampling clusters such as examples with every seed of an example kept together), ``mcnemar``
   (paired test on two binary outcome vectors over the same example ids), ``stratified_mcnemar``
   (Cochran-Mantel-Haenszel over matched pairs nested in strata such as seed pairs, statsmodels'
-  ``StratifiedTable``), ``holm`` (Holm step-down adjusted p-values for a family of comparisons).
+  ``StratifiedTable``), ``holm`` (Holm step-down adjusted p-values for a family of comparisons),
+  ``above_rate_p`` (one-sided exact binomial test of a proportion against a rate, e.g. whether a
+  victim beats its majority-class rate).
   ``robustbench_xl/check.py`` and ``models/victim_card.py`` use these; keep no other copy.
 - Languages: all (works on per-example outcomes, not on text).
 - Limits: McNemar is exact (two-sided binomial test on the discordant pairs, ``scipy.stats.binomtest``)
@@ -64,6 +66,13 @@ def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> t
         raise ValueError("a Wilson interval needs n > 0")
     ci = binomtest(successes, n).proportion_ci(confidence_level=confidence, method="wilson")
     return float(ci.low), float(ci.high)
+
+
+def above_rate_p(successes: int, n: int, rate: float) -> float:
+    """One-sided exact binomial p-value that the success probability exceeds ``rate`` (e.g. a majority rate)."""
+    from scipy.stats import binomtest
+
+    return float(binomtest(successes, n, rate, alternative="greater").pvalue)
 
 
 def bootstrap_interval(

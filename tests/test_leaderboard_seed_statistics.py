@@ -229,14 +229,15 @@ def test_committed_pawsx_small_results_build_with_seed_statistics(tmp_path):
     import yaml
 
     results = REPO / "leaderboard" / "pawsx-small" / "results"
+    archived = REPO / "leaderboard" / "pawsx-small" / "models"  # the retired LoRA victims' entries
     # As committed, the registry marks the four LoRA victims `learned: false`: shown, never compared.
-    as_committed = build_leaderboard(results, REPO / "leaderboard" / "models", tmp_path / "committed", **FAST)
+    as_committed = build_leaderboard(results, archived, tmp_path / "committed", **FAST)
     assert as_committed.comparisons == [] and as_committed.pooled == []
     assert "standard: 0 of 2 learned, stilts: 0 of 2 learned" in (tmp_path / "committed" / "README.md").read_text()
     # The statistics themselves, on these real outcomes: the same registry with every seed counted.
     registry = tmp_path / "models"
     registry.mkdir()
-    for entry in (REPO / "leaderboard" / "models").glob("*.yaml"):
+    for entry in archived.glob("*.yaml"):
         data = yaml.safe_load(entry.read_text(encoding="utf-8"))
         data.pop("learned", None), data.pop("learned_note", None)
         (registry / entry.name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

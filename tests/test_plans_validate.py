@@ -17,7 +17,7 @@ from robustbench_xl.recipes import list_recipes
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "plans"
 LOWRES_RECIPES = ["char-noise", "word-order", "code-switch", "pivot-synonym", "syntax-swap", "all"]
-VICTIMS = ["e5s-standard-s0", "e5s-standard-s1", "e5s-stilts-s0", "e5s-stilts-s1"]
+VICTIMS = [f"e5s-ft500-{regime}-s{seed}" for regime in ("standard", "stilts") for seed in (0, 1, 2)]
 
 
 def write_plan(folder: Path, text: str, name: str = "plan.yaml") -> Path:
@@ -42,10 +42,10 @@ def test_shipped_lowres_plan_is_the_full_grid():
     assert plan.languages == ("ja", "ko", "zh", "de", "es", "fr")
     assert list(plan.recipes) == LOWRES_RECIPES
     cells = expand_plan(plan, "results")
-    assert len(cells) == 4 * (6 * 6 - 3) and len({c.key for c in cells}) == len(cells)
+    assert len(cells) == 6 * (6 * 6 - 3) and len({c.key for c in cells}) == len(cells)
     assert {(c.recipe, c.lang) for c in cells} == {(r, l) for r in LOWRES_RECIPES for l in plan.languages} - {
         ("word-order", "de"), ("word-order", "es"), ("word-order", "fr")}
-    assert cells[0].key == "e5s-standard-s0/ja/char-noise"
+    assert cells[0].key == "e5s-ft500-standard-s0/ja/char-noise"
 
 
 def test_shipped_plans_name_only_what_is_missing_or_installed():

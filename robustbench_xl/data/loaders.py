@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from ..errors import RbxError
-from ..lang import nfc, validate_lang
+from ..lang import language_codes, nfc, validate_lang
 from .examples import Example, RowProblem, Sample
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "pawsx"
@@ -31,6 +31,12 @@ _XFINAL_FILES = {"dev": "dev_2k.tsv", "test": "test_2k.tsv", "train": "translate
 _LABELS = {"0": 0, "1": 1, "0.0": 0, "1.0": 1, "false": 0, "true": 1,
            "not_paraphrase": 0, "paraphrase": 1}
 UNTRANSLATED = "NS"
+PAWSX_SOURCE_LANG = "en"  # PAWS-X was translated from English: untranslated pairs are copies of it
+
+
+def bundled_languages(split: str = "dev") -> list[str]:
+    """The registered languages whose PAWS-X ``split`` ships inside rbx, in display order."""
+    return [code for code in language_codes() if (BUNDLED_DIR / split / f"{code}.tsv.gz").is_file()]
 
 
 def load_examples(dataset: str = "pawsx", lang: str = "en", split: str = "dev", n: int | None = None,
@@ -47,7 +53,7 @@ def load_examples(dataset: str = "pawsx", lang: str = "en", split: str = "dev", 
         sample = _load_hub(lang, split)
     else:
         sample = _read_file(_resolve_path(Path(dataset), lang, split), lang, cols)
-    if lang != "en" and dataset in ("pawsx", "pawsx-hub"):
+    if lang != PAWSX_SOURCE_LANG and dataset in ("pawsx", "pawsx-hub"):
         _drop_copies_of_english(sample, split)
     if not sample.examples:
         first = f"; first problem: {sample.problems[0]}" if sample.problems else ""
@@ -184,7 +190,8 @@ def _drop_copies_of_english(sample: Sample, split: str) -> None:
     """Drop pairs left in English by the translators (identical to the English pair)."""
     if split != "dev":
         return
-    english = {e.id: e for e in _read_file(BUNDLED_DIR / "dev" / "en.tsv.gz", "en", DEFAULT_COLUMNS).examples}
+    english = {e.id: e for e in _read_file(BUNDLED_DIR / "dev" / f"{PAWSX_SOURCE_LANG}.tsv.gz", PAWSX_SOURCE_LANG,
+                                           DEFAULT_COLUMNS).examples}
     kept = []
     for e in sample.examples:
         ref = english.get(e.id)

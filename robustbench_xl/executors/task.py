@@ -78,7 +78,8 @@ def _files_stamp(model: str | None) -> tuple:
 
 def victim_for(config) -> object:
     """The victim ``config`` asks for, loaded once per process (the model is only read by attacks)."""
-    key = (config.model, config.label_map, config.trust_remote_code, config.model_id, _files_stamp(config.model))
+    key = (config.model, config.label_map, config.trust_remote_code, config.model_id, config.device,
+           _files_stamp(config.model))
     if key in _VICTIMS:
         _VICTIMS.move_to_end(key)
         VICTIM_LOADS["reused"] += 1

@@ -1,13 +1,15 @@
 """Keyboard layouts and diacritics for Latin-script typos.
 
-What: which keys neighbour a key on the layout people in each language actually type on, and
-which letters lose or swap their diacritics when typed carelessly.
+What: which keys neighbour a key on the layout people in each language actually type on (the
+language's ``keyboard`` in the registry, ``lang.languages``), and which letters lose or swap their
+diacritics when typed carelessly.
 
 Languages: en (QWERTY US), es (QWERTY Spanish, with ñ), de (QWERTZ, with ä ö ü ß), fr (AZERTY,
 with é è à ç ù).
 
 Limits: neighbours are the keys touching a key in its row and the rows above and below (no shift
-layer, no dead keys); upper case follows lower case.
+layer, no dead keys); upper case follows lower case. A language whose keyboard is not a Latin
+layout here (Latin words inside ko/ja/zh text) gets QWERTY.
 
 Example::
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .languages import find_language
+
 # Rows of the letter block, top to bottom; each row is offset half a key from the one above.
 LAYOUTS: dict[str, list[str]] = {
     "qwerty": ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
@@ -26,7 +30,7 @@ LAYOUTS: dict[str, list[str]] = {
     "qwertz": ["qwertzuiopü", "asdfghjklöä", "yxcvbnm"],
     "azerty": ["azertyuiop", "qsdfghjklmù", "wxcvbn"],
 }
-LAYOUT_OF_LANGUAGE = {"en": "qwerty", "es": "qwerty-es", "de": "qwertz", "fr": "azerty"}
+DEFAULT_LAYOUT = "qwerty"
 
 # Letter -> what careless typing makes of it: drop the diacritic, or pick a sibling accent.
 DIACRITIC_SWAPS: dict[str, str] = {
@@ -35,7 +39,7 @@ DIACRITIC_SWAPS: dict[str, str] = {
     "à": "aâ", "â": "aà", "è": "eé", "ê": "eé", "ë": "e", "î": "i", "ï": "i", "ô": "o",
     "ù": "u", "û": "u", "ç": "c", "œ": "oe", "ÿ": "y",
 }
-# And the other way: plain letters that a language often writes with an accent.
+# And the other way: plain letters that a language often writes with an accent (per-language data).
 ADD_DIACRITIC: dict[str, dict[str, str]] = {
     "de": {"a": "ä", "o": "ö", "u": "ü"},
     "es": {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú", "n": "ñ"},
@@ -64,9 +68,15 @@ def _neighbour_table(layout: str) -> dict[str, str]:
     return {k: "".join(sorted(v)) for k, v in table.items()}
 
 
+def layout_of(lang: str) -> str:
+    """The registry's keyboard for ``lang`` when it is a layout here, else QWERTY."""
+    language = find_language(lang)
+    return language.keyboard if language and language.keyboard in LAYOUTS else DEFAULT_LAYOUT
+
+
 def neighbours(lang: str, char: str) -> str:
     """Keys next to ``char`` on ``lang``'s keyboard (same case as ``char``)."""
-    layout = LAYOUT_OF_LANGUAGE.get(lang, "qwerty")
+    layout = layout_of(lang)
     near = _neighbour_table(layout).get(char.lower(), "")
     return near.upper() if char.isupper() else near
 

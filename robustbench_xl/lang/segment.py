@@ -3,7 +3,8 @@
 What: splits one sentence into words (``Word(text, start, end)``, offsets into the sentence), and
 into morphemes where a language has them.
 
-Languages and rules:
+Languages and rules (which one a language gets is its ``segmenter`` and ``analyser`` in
+:mod:`robustbench_xl.lang.languages`):
 * en de es fr: runs of letters/digits, keeping internal apostrophes and hyphens (``l'homme``,
   ``Baden-Württemberg``); punctuation is never a word.
 * ko: eojeol (whitespace-separated units) with punctuation split off; morphemes from kiwipiepy.
@@ -22,14 +23,11 @@ Example::
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
-
-from .languages import validate_lang
+from .languages import get_language, validate_lang
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,23 @@ class Morpheme:
 
 
 _NOT_WORD = r"\s\p{P}\p{S}"
-_LATIN_WORD = regex.compile(rf"[^{_NOT_WORD}]+(?:['’\-][^{_NOT_WORD}]+)*")
-_KOREAN_WORD = regex.compile(rf"[^{_NOT_WORD}]+")
-_PUNCT_OR_SPACE = regex.compile(rf"^[{_NOT_WORD}]+$")
+
+
+@lru_cache(maxsize=None)
+def _pattern(name: str):
+    """Compiled on first use: ``regex`` stays out of imports that only need the registry (the CLI)."""
+    import regex
+
+    return regex.compile({
+        "latin": rf"[^{_NOT_WORD}]+(?:['’\-][^{_NOT_WORD}]+)*",
+        "eojeol": rf"[^{_NOT_WORD}]+",
+        "punct-or-space": rf"^[{_NOT_WORD}]+$",
+    }[name])
+
+
+def _punct_or_space(text: str) -> bool:
+    return bool(_pattern("punct-or-space").match(text))
+
 
 _init_lock = threading.Lock()
 
@@ -66,6 +78,8 @@ def _sudachi():
 
 @lru_cache(maxsize=1)
 def _jieba():
+    import logging
+
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -101,7 +115,7 @@ def jieba_posseg():
     return jieba.posseg
 
 
-def _regex_words(pattern: regex.Pattern, text: str) -> tuple[Word, ...]:
+def _regex_words(pattern, text: str) -> tuple[Word, ...]:
     return tuple(Word(m.group(), m.start(), m.end()) for m in pattern.finditer(text))
 
 
@@ -110,7 +124,7 @@ def _japanese_words(text: str) -> tuple[Word, ...]:
     out = []
     for m in words_c.tokenize(text):
         surface = m.surface()
-        if surface and not _PUNCT_OR_SPACE.match(surface):
+        if surface and not _punct_or_space(surface):
             out.append(Word(surface, m.begin(), m.end()))
     return tuple(out)
 
@@ -120,19 +134,30 @@ def _chinese_words(text: str) -> tuple[Word, ...]:
     return tuple(
         Word(word, start, end)
         for word, start, end in jieba.tokenize(text)
-        if word and not _PUNCT_OR_SPACE.match(word)
+        if word and not _punct_or_space(word)
     )
+
+
+def _eojeol_words(text: str) -> tuple[Word, ...]:
+    return _regex_words(_pattern("eojeol"), text)
+
+
+def _latin_words(text: str) -> tuple[Word, ...]:
+    return _regex_words(_pattern("latin"), text)
+
+
+# The registry's ``segmenter`` fact (lang.languages) -> the function that finds the words.
+SEGMENTERS = {
+    "latin-regex": _latin_words,
+    "eojeol": _eojeol_words,
+    "sudachi": _japanese_words,
+    "jieba": _chinese_words,
+}
 
 
 @lru_cache(maxsize=200_000)
 def _segment(lang: str, text: str) -> tuple[Word, ...]:
-    if lang == "ja":
-        return _japanese_words(text)
-    if lang == "zh":
-        return _chinese_words(text)
-    if lang == "ko":
-        return _regex_words(_KOREAN_WORD, text)
-    return _regex_words(_LATIN_WORD, text)
+    return SEGMENTERS[get_language(lang).segmenter](text)
 
 
 def segment(lang: str, text: str) -> tuple[Word, ...]:
@@ -144,21 +169,35 @@ def words(lang: str, text: str) -> list[str]:
     return [w.text for w in segment(lang, text)]
 
 
+def _kiwi_morphemes(text: str) -> tuple[Morpheme, ...]:
+    return tuple(
+        Morpheme(t.form, t.tag, t.start, t.start + t.len)
+        for t in _kiwi().tokenize(text)
+        if not t.tag.startswith("S") or t.tag in ("SL", "SH", "SN")
+    )
+
+
+def _sudachi_morphemes(text: str) -> tuple[Morpheme, ...]:
+    _, morph_a = _sudachi()
+    return tuple(
+        Morpheme(m.surface(), m.part_of_speech()[0], m.begin(), m.end())
+        for m in morph_a.tokenize(text)
+        if m.surface() and not _punct_or_space(m.surface())
+    )
+
+
+# The registry's ``analyser`` fact -> morphemes; an analyser not listed gives the words, untagged.
+MORPHEME_ANALYSERS = {
+    "kiwipiepy": _kiwi_morphemes,
+    "sudachi": _sudachi_morphemes,
+}
+
+
 @lru_cache(maxsize=50_000)
 def _morphemes(lang: str, text: str) -> tuple[Morpheme, ...]:
-    if lang == "ko":
-        return tuple(
-            Morpheme(t.form, t.tag, t.start, t.start + t.len)
-            for t in _kiwi().tokenize(text)
-            if not t.tag.startswith("S") or t.tag in ("SL", "SH", "SN")
-        )
-    if lang == "ja":
-        _, morph_a = _sudachi()
-        return tuple(
-            Morpheme(m.surface(), m.part_of_speech()[0], m.begin(), m.end())
-            for m in morph_a.tokenize(text)
-            if m.surface() and not _PUNCT_OR_SPACE.match(m.surface())
-        )
+    analyse = MORPHEME_ANALYSERS.get(get_language(lang).analyser)
+    if analyse is not None:
+        return analyse(text)
     return tuple(Morpheme(w.text, "", w.start, w.end) for w in _segment(lang, text))
 
 

@@ -7,6 +7,9 @@ Card
   low-resource languages and over the rest; see ``compare``) with Holm-adjusted CMH p-values, and writes
   ``README.md``, ``leaderboard.json`` and ``index.html`` into ``out``. ``leaderboard.json``'s schema
   is in ``docs/leaderboard.md``.
+- Languages: display order, names and the low-resource side come from the language registry
+  (``lang.languages``); a language it does not know is listed after the known ones and is never
+  low-resource.
 - Metrics (fractions in JSON, percentages on screen): clean accuracy and accuracy under attack over
   ``n_examples`` (attacked + misclassified), attack success rate and mean queries over attacked
   examples, mean perturbed-word share over successful attacks.
@@ -25,14 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from robustbench_xl.lang import display_key, is_low_resource, low_resource_codes
 from robustbench_xl.leaderboard import compare
 from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
-from robustbench_xl.leaderboard.results import LOW_RESOURCE, Exclusion, Run, discover_runs, select_runs
+from robustbench_xl.leaderboard.results import Exclusion, Run, discover_runs, select_runs
 from robustbench_xl.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
 
 LEADERBOARD_SCHEMA_VERSION = 2
 UNREGISTERED = "unregistered"
-LANG_ORDER = ("en", "de", "es", "fr", "ja", "ko", "zh")
 EXAMPLES_PER_CELL = 3
 METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate",
            "mean_perturbed_share", "mean_queries")
@@ -59,7 +62,7 @@ class Leaderboard:
             "schema_version": LEADERBOARD_SCHEMA_VERSION,
             "generated_by": f"robustbench_xl {__version__}",
             "settings": self.settings,
-            "low_resource_languages": list(LOW_RESOURCE),
+            "low_resource_languages": low_resource_codes(),
             "models": [entry.to_json() for entry in self.models.values()],
             "cells": self.cells,
             "arms": self.arms,
@@ -71,7 +74,8 @@ class Leaderboard:
 
 
 def lang_key(lang: str) -> tuple:
-    return (LANG_ORDER.index(lang) if lang in LANG_ORDER else len(LANG_ORDER), lang)
+    """Languages in the registry's display order, then any other code alphabetically."""
+    return display_key(lang)
 
 
 def cell_metrics(run: Run, settings: dict) -> tuple[dict, list[str]]:
@@ -137,7 +141,7 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
             "model": run.model, "display_name": entry.display_name, "base_model": entry.base_model,
             "regime": entry.regime, "intermediate_task": entry.intermediate_task, "seed": entry.seed,
             "learned": entry.learned, "learned_note": entry.learned_note,
-            "lang": run.lang, "low_resource": run.lang in LOW_RESOURCE,
+            "lang": run.lang, "low_resource": is_low_resource(run.lang),
             "recipe": run.recipe, "recipe_version": run.recipe_version,
             "examples_fingerprint": run.fingerprint, "attack_seed": run.seed,
             "complete": run.complete, "path": str(run.path),
@@ -163,7 +167,7 @@ def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[d
                                  for run in by_group[(lang, recipe)] if registry[run.model].regime == UNREGISTERED}}
         for key in sorted(charted, key=lambda k: (k.base_model, k.regime, k.intermediate_task or "", not k.learned)):
             arm = compare.arm_summary(key, charted[key], registry, settings)
-            arms.append({"lang": lang, "recipe": recipe, "low_resource": lang in LOW_RESOURCE, **arm})
+            arms.append({"lang": lang, "recipe": recipe, "low_resource": is_low_resource(lang), **arm})
         for (std_key, std_runs), (st_key, st_runs) in compare.comparison_pairs(grouped):
             pairs, unpaired = compare.pair_seeds(std_runs, st_runs, registry)
             if not pairs:
@@ -173,9 +177,9 @@ def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[d
                     "recipe": recipe, "recipe_version": std_runs[0].recipe_version,
                     "not_learned": compare.not_learned(grouped, std_key) + compare.not_learned(grouped, st_key),
                     "unpaired": [run.model for run in unpaired]}
-            rows.append({"lang": lang, "low_resource": lang in LOW_RESOURCE, **meta,
+            rows.append({"lang": lang, "low_resource": is_low_resource(lang), **meta,
                          **compare.compare_units(units, registry, settings)})
-            pool = pools.setdefault((recipe, std_key.base_model, st_key.intermediate_task, lang in LOW_RESOURCE),
+            pool = pools.setdefault((recipe, std_key.base_model, st_key.intermediate_task, is_low_resource(lang)),
                                     {"units": [], "meta": {**meta, "not_learned": [], "unpaired": []}})
             pool["units"] += units
             for name in ("not_learned", "unpaired"):

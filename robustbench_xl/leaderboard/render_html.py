@@ -10,6 +10,9 @@ Card
   no data can close the script element; the JavaScript inserts data only with ``textContent`` /
   ``createTextNode``; a Content-Security-Policy allows only the page's own script and style (by
   sha256 hash), so even injected markup could not run.
+- Languages: the page's data also carries ``languages`` (code, name, low-resource flag in display
+  order, from the language registry) when ``data`` has none, so the page holds no language list of
+  its own; ``leaderboard.json`` itself is unchanged.
 - Limits: works from ``file://`` with no network and no CDN; it needs a browser with ES5 and SVG.
 - Example::
 
@@ -23,6 +26,8 @@ import hashlib
 import json
 import re
 from pathlib import Path
+
+from robustbench_xl.lang import languages_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCRIPTS = ("comparisons.js", "page.js")
@@ -39,6 +44,11 @@ def _csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
 
 
+def page_data(data: dict) -> dict:
+    """``data`` plus the registry's ``languages`` (display order and names) unless it has its own."""
+    return data if "languages" in data else {**data, "languages": languages_json()}
+
+
 def render_html(data: dict) -> str:
     """The complete page for one leaderboard's data."""
     template = (TEMPLATES / "page.html").read_text(encoding="utf-8")
@@ -50,7 +60,7 @@ def render_html(data: dict) -> str:
         "SCRIPT": script,
         "STYLE_HASH": _csp_hash(style),
         "SCRIPT_HASH": _csp_hash(script),
-        "DATA": embed_json(data),
+        "DATA": embed_json(page_data(data)),
     }
     # One pass, so text substituted in (the data above all) is never scanned for placeholders again.
     return re.sub(r"__(STYLE_HASH|SCRIPT_HASH|STYLE|SCRIPT|DATA)__", lambda m: values[m.group(1)], template)

@@ -25,7 +25,6 @@ from pathlib import Path
 from robustbench_xl.errors import RbxError
 
 SCHEMA_VERSION = 1
-LOW_RESOURCE = ("ja", "ko", "zh")
 
 
 @dataclass

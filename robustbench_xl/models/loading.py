@@ -1,4 +1,4 @@
-"""Load any sequence-pair classification checkpoint as a victim.
+"""Load any sequence-pair classification checkpoint as a victim (:class:`HFVictim`).
 
 ``spec`` may be a shipped victim id (see :mod:`robustbench_xl.models.victims`), a local checkpoint
 folder, or a HuggingFace hub id. Weights load through ``AutoModelForSequenceClassification``:
@@ -11,35 +11,81 @@ A victim's ``fingerprint`` is its content, the same on every machine (:func:`mod
 shipped victim or delta folder -> base id + delta hash (no rebuild needed); a checkpoint folder -> its
 config.json without path/version keys, its weight files' and tokenizer files' sha256 (each file hashed
 once per process); a hub id -> id, resolved revision and config. The folder a model was loaded from is
-provenance (``Victim.checkpoint``), never part of a cell's identity.
+provenance (``HFVictim.checkpoint``), never part of a cell's identity.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RbxError
 from .labels import label_order_from_config, parse_label_map
 
+_CHARS_PER_TOKEN = 32  # no subword piece of a real vocabulary is longer
+
 
 @dataclass
-class Victim:
+class HFVictim:
+    """A HuggingFace sequence-pair classifier as a :class:`~.victim.Victim`: tokenizes pairs (truncated
+    at ``max_length``, ``longest_first``), pads each batch to its longest pair, runs the forward pass
+    without autograd and returns the softmax of the logits in the checkpoint's own label order."""
+
     id: str
     checkpoint: str
     model: object
     tokenizer: object
     label_order: tuple[int, int]
     fingerprint: str
+    device: str = "cpu"
+    max_length: int = 128
+    # Tokenized pairs of the last batch_order() call, so a call's misses are tokenized once.
+    _encoded: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def wrapper(self, max_length: int = 128, batch_size: int = 32):
+    def wrapper(self, max_length: int = 128, batch_size: int = 32, precision: str = "fp32"):
         from .wrapper import PairClassifierWrapper
 
-        return PairClassifierWrapper(self.model, self.tokenizer, self.label_order,
-                                     max_length=max_length, batch_size=batch_size)
+        return PairClassifierWrapper(self, max_length=max_length, batch_size=batch_size, precision=precision)
+
+    def with_max_length(self, max_length: int) -> "HFVictim":
+        """This victim truncating at ``max_length`` tokens (the same model and tokenizer)."""
+        return self if max_length == self.max_length else dataclasses.replace(self, max_length=max_length)
+
+    def encode(self, pairs: list[tuple[str, ...]]):
+        # Cut very long texts before the tokenizer sees them: the fast tokenizer's pair truncation
+        # builds overflow windows and can use gigabytes on 10k-character inputs. Keeping
+        # _CHARS_PER_TOKEN characters per allowed token leaves the truncated result unchanged.
+        limit = self.max_length * _CHARS_PER_TOKEN
+        firsts = [p[0][:limit] for p in pairs]
+        seconds = [p[1][:limit] for p in pairs] if len(pairs[0]) > 1 else None
+        return self.tokenizer(firsts, seconds, truncation="longest_first" if seconds else True,
+                              max_length=self.max_length, padding=False)
+
+    def _features(self, pairs: list[tuple[str, ...]]) -> list[dict]:
+        encoded = self.encode(pairs)
+        return [{k: encoded[k][i] for k in encoded.keys()} for i in range(len(pairs))]
+
+    def batch_order(self, pairs: list[tuple[str, ...]]) -> list[int]:
+        """Pairs sorted by token length: each batch is then padded only to about its own length."""
+        self._encoded = dict(zip(pairs, self._features(pairs)))
+        return sorted(range(len(pairs)), key=lambda i: len(self._encoded[pairs[i]]["input_ids"]))
+
+    def predict_proba(self, pairs: list[tuple[str, ...]]):
+        import torch
+
+        known = self._encoded
+        features = [known[p] for p in pairs] if all(p in known for p in pairs) else self._features(pairs)
+        batch = self.tokenizer.pad(features, padding="longest", return_tensors="pt")
+        device = next(self.model.parameters()).device
+        batch = {k: v.to(device) for k, v in batch.items()}
+        with torch.inference_mode():
+            logits = self.model(**batch).logits
+        # float64 is never cast by autocast: the softmax is exact whatever the forward pass ran in.
+        return torch.softmax(logits.double(), dim=-1).cpu().numpy()
 
 
 def model_id_for(spec: str) -> str:
@@ -71,7 +117,7 @@ def _resolve(spec: str | None) -> tuple[str, Path | str, str]:
 
 
 def load_victim(spec: str | None = None, label_map: str | None = None, trust_remote_code: bool = False,
-                model_id: str | None = None, device: str = "cpu") -> Victim:
+                model_id: str | None = None, device: str = "cpu") -> HFVictim:
     """Load a checkpoint (default: rbx's embedded default victim) for attacking."""
     vid, source, origin = _resolve(spec)
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
@@ -104,7 +150,8 @@ def load_victim(spec: str | None = None, label_map: str | None = None, trust_rem
     if getattr(tokenizer, "model_max_length", 0) and tokenizer.model_max_length > 10**6:
         tokenizer.model_max_length = 512
     model.to(device).eval()
-    return Victim(model_id or vid, str(source), model, tokenizer, order, _fingerprint(spec, source, origin, config))
+    return HFVictim(model_id or vid, str(source), model, tokenizer, order, _fingerprint(spec, source, origin, config),
+                    device=str(device))
 
 
 # Keys of a checkpoint's config that say where it was loaded from or which library wrote it, not

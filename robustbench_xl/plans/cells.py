@@ -42,7 +42,8 @@ class Cell:
                 "query_budget": plan.query_budget, "batch_size": plan.batch_size, "max_length": plan.max_length,
                 "perturb": plan.perturb, "out": self.out, "columns": s.columns, "label_map": self.model.label_map,
                 "max_chars": plan.max_chars, "model_id": self.model.id if self.model.explicit_id else None,
-                "trust_remote_code": self.model.trust_remote_code}
+                "trust_remote_code": self.model.trust_remote_code, "device": plan.device,
+                "precision": plan.precision}
 
     def as_dict(self) -> dict:
         return {"key": self.key, "model": self.model.id, "lang": self.lang, "recipe": recipe_name(self.recipe),

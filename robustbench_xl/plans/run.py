@@ -7,7 +7,10 @@ recorded in ``<out>/_plans/<plan>/failures.jsonl`` and the others go on. Every r
 ``<out>/_plans/<plan>/report.json`` (``report-shard-I-of-N.json`` for a shard): one entry per cell
 (``done`` = run now, ``complete`` = already there, ``failed`` with its error). A rich display on
 stderr shows cells done, examples done (counted from the cells' ``examples.jsonl``) and the ETA.
-Limits: a cell is the unit of parallelism (one cell never spans processes).
+``device`` / ``precision`` override the plan's fields (``rbx run --device --precision``); a device
+that is not here, or fp16 on a CPU, stops the run before work starts (local executors: Ray workers
+resolve ``auto`` on their own machines). Limits: a cell is the unit of parallelism (one cell never
+spans processes).
 Example::
 
     report = run_plan("attacks/smoke.yaml", out="results", workers=2)
@@ -122,9 +125,24 @@ def _append_failure(path: Path, entry: dict) -> None:
         handle.write(line)
 
 
-def prepare_plan(plan: Plan | str | Path, out: str | Path | None = None, shard=None):
+def with_runtime(plan: Plan, device: str | None = None, precision: str | None = None) -> Plan:
+    """``plan`` with its device / precision replaced by the command line's (validated like the file's)."""
+    import dataclasses
+
+    from ..models.victim import run_option_problems
+
+    device = plan.device if device is None else str(device).strip().lower()
+    precision = plan.precision if precision is None else str(precision).strip().lower()
+    problems = run_option_problems(device, precision)
+    if problems:
+        raise RbxError(f"--{problems[0]}")
+    return dataclasses.replace(plan, device=device, precision=precision)
+
+
+def prepare_plan(plan: Plan | str | Path, out: str | Path | None = None, shard=None, device: str | None = None,
+                 precision: str | None = None):
     """Everything checked before work starts: (plan, out, all cells, this shard's cell states, record)."""
-    plan = plan if isinstance(plan, Plan) else load_plan(plan)
+    plan = with_runtime(plan if isinstance(plan, Plan) else load_plan(plan), device, precision)
     out = Path(out or plan.out or "results").expanduser()
     cells = expand_plan(plan, out)
     mine = select_shard(cells, shard)
@@ -136,8 +154,9 @@ def prepare_plan(plan: Plan | str | Path, out: str | Path | None = None, shard=N
 def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: int | None = None,
              shard: str | tuple[int, int] | None = None, executor: str = "local", ray_address: str | None = None,
              cpus_per_cell: float = 1.0, gpus_per_cell: float = 0.0, max_retries: int = 2,
-             progress: bool = True) -> dict:
-    """Run every cell of a plan (or of one shard) that is not complete yet; returns the report."""
+             progress: bool = True, device: str | None = None, precision: str | None = None) -> dict:
+    """Run every cell of a plan (or of one shard) that is not complete yet; returns the report.
+    ``device`` / ``precision``: instead of the plan's (None: the plan's, default auto / fp32)."""
     from ..executors.task import reproducible_numerics
 
     reproducible_numerics()  # before this process's first matrix product (cells may run here)
@@ -150,6 +169,14 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
 
         import_ray()  # fail in one line before any work when the extra is missing
     shard_t = parse_shard(shard) if isinstance(shard, str) else shard
+    plan = with_runtime(plan if isinstance(plan, Plan) else load_plan(plan), device, precision)
+    # Cells run on this machine: check its device now, before any work. The default (auto or cpu, fp32)
+    # cannot fail, and is not checked: that would import torch here, in a process that may only
+    # hand cells to workers.
+    if executor == "local" and not (plan.device in ("auto", "cpu") and plan.precision == "fp32"):
+        from ..models.victim import resolve_device_precision
+
+        resolve_device_precision(plan.device, plan.precision)
     plan, out, cells, states, previous = prepare_plan(plan, out, shard_t)
     folder = plan_folder(out, plan.name)
     write_identity(plan, out, cells, previous)
@@ -180,6 +207,7 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
     counts = {k: sum(e["status"] == k for e in entries) for k in ("done", "complete", "failed")}
     report = {"plan": plan.name, "plan_file": str(Path(plan.path).resolve()), "plan_hash": plan.plan_hash,
               "settings_hash": plan.settings_hash, "out": str(out), "executor": executor,
+              "device": plan.device, "precision": plan.precision,
               "workers": workers, "shard": list(shard_t) if shard_t else None, "n_cells": len(entries),
               "counts": counts, "ok": counts["failed"] == 0, "wall_s": wall, "cells": entries,
               "failures_file": str(failures_path) if counts["failed"] else None}

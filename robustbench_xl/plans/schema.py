@@ -19,6 +19,8 @@ A plan file::
     sample: {dataset: pawsx, split: dev, n: 200, seed: 0}   # or ids: [...] / ids_file: ids.txt
     seeds: [0]
     query_budget: 500
+    device: auto                # auto | cpu | cuda | cuda:N | mps: where cells run (not part of their identity)
+    precision: fp32             # fp32 | bf16 | fp16: in the settings and each cell's identity when not fp32
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ import yaml
 
 from ..errors import RbxError
 from ..lang import LANGUAGES
+from ..models.victim import run_option_problems
 
 PLAN_KEYS = ("name", "description", "models", "languages", "recipes", "sample", "seeds", "query_budget",
-             "batch_size", "max_length", "perturb", "max_chars", "exclude", "out")
+             "batch_size", "max_length", "perturb", "max_chars", "exclude", "out", "device", "precision")
 SAMPLE_KEYS = ("dataset", "split", "n", "seed", "ids", "ids_file", "columns")
 MODEL_KINDS = ("victim", "path", "hub")
 MODEL_KEYS = MODEL_KINDS + ("id", "label_map", "trust_remote_code")
@@ -86,14 +89,20 @@ class Plan:
     max_chars: int = 2000
     exclude: tuple[dict, ...] = ()
     out: str | None = None
+    device: str = "auto"
+    precision: str = "fp32"
 
     def settings(self) -> dict:
-        """What shapes every cell's outputs: a results folder must agree on all of it."""
+        """What shapes every cell's outputs: a results folder must agree on all of it (precision only
+        when not fp32, so plans written before the field keep their hash; the device is provenance)."""
         s = self.sample
-        return {"sample": {"dataset": s.dataset, "split": s.split, "n": s.n, "seed": s.seed,
-                           "ids": list(s.ids) if s.ids is not None else None, "columns": s.columns},
-                "seeds": list(self.seeds), "query_budget": self.query_budget, "max_length": self.max_length,
-                "perturb": self.perturb, "max_chars": self.max_chars}
+        settings = {"sample": {"dataset": s.dataset, "split": s.split, "n": s.n, "seed": s.seed,
+                               "ids": list(s.ids) if s.ids is not None else None, "columns": s.columns},
+                    "seeds": list(self.seeds), "query_budget": self.query_budget, "max_length": self.max_length,
+                    "perturb": self.perturb, "max_chars": self.max_chars}
+        if self.precision != "fp32":
+            settings["precision"] = self.precision
+        return settings
 
     def grid(self) -> dict:
         """Which cells exist (may grow between runs of a plan: new cells do not disturb old ones)."""
@@ -316,6 +325,8 @@ def parse_plan(path: str | Path) -> tuple[Plan | None, list[str]]:
     if out is not None and not isinstance(out, str):
         problems.add("out", "must be a folder path")
         out = None
+    device, precision = raw.get("device", "auto"), raw.get("precision", "fp32")
+    problems.extend(run_option_problems(device, precision))  # spelling only: the hardware when it runs
     description = raw.get("description", "")
     plan = Plan(name=name, path=str(path), description=" ".join(str(description or "").split()),
                 models=tuple(models), languages=tuple(languages), recipes=tuple(recipes), sample=sample,
@@ -323,7 +334,8 @@ def parse_plan(path: str | Path) -> tuple[Plan | None, list[str]]:
                 batch_size=_int(raw, "batch_size", 32, problems, "batch_size"),
                 max_length=_int(raw, "max_length", 128, problems, "max_length", minimum=8),
                 perturb=perturb, max_chars=_int(raw, "max_chars", 2000, problems, "max_chars"),
-                exclude=tuple(exclude), out=str((base / out).resolve()) if out else None)
+                exclude=tuple(exclude), out=str((base / out).resolve()) if out else None,
+                device=str(device).strip().lower(), precision=str(precision))
     return plan, list(problems)
 
 

@@ -38,18 +38,30 @@ import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 
-from ..lang import get_language, segment
-from .dictionaries import read_muse
-from .lexicon import is_english_stopword, is_name_or_number, korean_stem, lemma
+from ..lang import get_language, languages, segment
+from .dictionaries import PIVOT_LANG, read_muse
+from .lexicon import ENGLISH, is_english_stopword, is_name_or_number, korean_stem, lemma
 from .wordnet import OMW_CODES, read_omw
 
 OUT_DIR = Path(__file__).resolve().parent
-OTHERS = ("de", "es", "fr", "ja", "ko", "zh")
 MAX_SYNSET = 8
-UD_TREEBANKS = {"en": "UD_English-EWT/en_ewt", "de": "UD_German-GSD/de_gsd", "es": "UD_Spanish-GSD/es_gsd",
-                "fr": "UD_French-GSD/fr_gsd"}
+# OpenCC conversion of a language's MUSE words (per-language data): MUSE zh is traditional, PAWS-X
+# zh simplified.
+MUSE_CONVERSIONS = {"zh": "t2s"}
+
+
+def others() -> list[str]:
+    """Every registered language but the pivot, in display order (de es fr ja ko zh)."""
+    return [lang.code for lang in languages() if lang.code != PIVOT_LANG]
+
+
+def ud_treebanks() -> dict[str, str]:
+    """The UD treebank of each language whose word classes come from UD tables (the registry's "ud"
+    analyser: en de es fr), as ``UD_English-EWT/en_ewt``."""
+    return {lang.code: lang.parser.treebank for lang in languages() if lang.analyser == "ud"}
 
 
 class Corpus:
@@ -77,7 +89,7 @@ class Corpus:
                         self.vocab.add(lemma(lang, key))
                         if position > 0:
                             self.casing[key][word.text] += 1
-                    elif lang == "ko":
+                    elif get_language(lang).segmenter == "eojeol":  # the noun stem without its particles
                         split = korean_stem(word.text)
                         if split:
                             self.vocab.add(split[0])
@@ -99,17 +111,22 @@ class Corpus:
         return self.lemma_case.get(word.casefold(), word)
 
 
-def _to_simplified():
+@lru_cache(maxsize=None)
+def _converter(lang: str):
+    """The OpenCC conversion for ``lang``'s MUSE words, or None."""
+    config = MUSE_CONVERSIONS.get(lang)
+    if config is None:
+        return None
     from opencc_purepy import OpenCC
 
-    converter = OpenCC("t2s")
-    return converter.convert
+    return OpenCC(config).convert
 
 
 def _is_name(lang: str, word: str, corpora: dict[str, Corpus]) -> bool:
-    if lang in ("ko", "ja", "zh"):
+    language = get_language(lang)
+    if not language.latin:
         return is_name_or_number(lang, word)
-    if lang in ("en", "es", "fr"):
+    if not language.capitalises_nouns:
         return corpora[lang].mostly_capitalised(word)
     return any(ch.isdigit() for ch in word)  # de: every noun is capitalised; nothing to learn
 
@@ -118,7 +135,7 @@ def _usable_source(source_lang: str, s: str, targets: tuple[str, ...]) -> bool:
     """A word that maps to itself (loanword, name) or to a function word is dropped with all its pairs."""
     if any(t.casefold() == s.casefold() for t in targets):
         return False
-    if source_lang == "en":
+    if source_lang == ENGLISH:
         return not is_english_stopword(s)
     return not any(is_english_stopword(t) for t in targets)
 
@@ -129,15 +146,16 @@ def _usable(source_lang: str, s: str, target_lang: str, t: str, corpora) -> bool
     return not (_is_name(source_lang, s, corpora) or _is_name(target_lang, t, corpora))
 
 
-def _muse(data: Path, source: str, target: str, split: str, convert) -> dict[str, tuple[str, ...]]:
+def _muse(data: Path, source: str, target: str, split: str) -> dict[str, tuple[str, ...]]:
     entries = read_muse(data / "muse" / f"{source}-{target}{split}.txt")
-    if convert is None:
+    convert_source, convert_target = _converter(source), _converter(target)
+    if convert_source is None and convert_target is None:
         return entries
     out: dict[str, list[str]] = defaultdict(list)
     for s, targets in entries.items():
-        s2 = convert(s) if source == "zh" else s
+        s2 = convert_source(s) if convert_source else s
         for t in targets:
-            t2 = convert(t) if target == "zh" else t
+            t2 = convert_target(t) if convert_target else t
             if t2 not in out[s2]:
                 out[s2].append(t2)
     return {k: tuple(v) for k, v in out.items()}
@@ -164,7 +182,7 @@ def build_word_classes(data: Path, lang: str) -> dict:
     and verb form it most often has in that UPOS (``form<TAB>upos<TAB>gender<TAB>number<TAB>verbform<TAB>count``)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for part in ("dev", "test"):
-        with open(data / "ud" / f"{UD_TREEBANKS[lang]}-ud-{part}.conllu", encoding="utf-8") as handle:
+        with open(data / "ud" / f"{ud_treebanks()[lang]}-ud-{part}.conllu", encoding="utf-8") as handle:
             for line in handle:
                 fields = line.rstrip("\n").split("\t")
                 if len(fields) != 10 or not fields[0].isdigit():
@@ -186,22 +204,21 @@ def build_word_classes(data: Path, lang: str) -> dict:
 
 
 def build(data: Path, split: str = "") -> dict:
-    corpora = {lang: Corpus(lang, data) for lang in ("en", *OTHERS)}
-    convert = _to_simplified()
+    corpora = {lang: Corpus(lang, data) for lang in (PIVOT_LANG, *others())}
     manifest: dict = {"muse": {}, "omw": {}, "muse_split": split or "full"}
-    for lang in OTHERS:
-        to_en = _muse(data, lang, "en", split, convert if lang == "zh" else None)
+    for lang in others():
+        to_en = _muse(data, lang, PIVOT_LANG, split)
         kept = [(s, t) for s, targets in sorted(to_en.items()) for t in targets
                 if s in corpora[lang].vocab and _usable_source(lang, s, targets)
-                and _usable(lang, s, "en", t, corpora)]
+                and _usable(lang, s, PIVOT_LANG, t, corpora)]
         manifest["muse"][f"{lang}-en"] = _write_rows(OUT_DIR / "muse" / f"{lang}-en.tsv.gz", kept)
         pivots = {t.casefold() for _, t in kept}
-        from_en = _muse(data, "en", lang, split, convert if lang == "zh" else None)
-        recased = (corpora[lang].truecase if lang == "de" else str)
+        from_en = _muse(data, PIVOT_LANG, lang, split)
+        recased = (corpora[lang].truecase if get_language(lang).capitalises_nouns else str)
         kept_back = list(dict.fromkeys(  # true-casing can make two pairs one (eye augen, eye Augen)
             (s, recased(t)) for s, targets in sorted(from_en.items()) for t in targets
-            if (s in corpora["en"].vocab or s in pivots) and _usable_source("en", s, targets)
-            and _usable("en", s, lang, t, corpora)))
+            if (s in corpora[PIVOT_LANG].vocab or s in pivots) and _usable_source(PIVOT_LANG, s, targets)
+            and _usable(PIVOT_LANG, s, lang, t, corpora)))
         manifest["muse"][f"en-{lang}"] = _write_rows(OUT_DIR / "muse" / f"en-{lang}.tsv.gz", kept_back)
         members = read_omw(data / "omw-wikt" / f"wn-wikt-{OMW_CODES[lang]}.tab")
         rows = []
@@ -215,7 +232,7 @@ def build(data: Path, split: str = "") -> dict:
         manifest["omw"][lang] = info
         print(lang, manifest["muse"][f"{lang}-en"]["entries"], manifest["muse"][f"en-{lang}"]["entries"],
               info["synsets"], flush=True)
-    manifest["pos"] = {lang: build_word_classes(data, lang) for lang in UD_TREEBANKS}
+    manifest["pos"] = {lang: build_word_classes(data, lang) for lang in ud_treebanks()}
     for info in manifest["pos"].values():
         info["forms"] = info.pop("sources")
     (OUT_DIR / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

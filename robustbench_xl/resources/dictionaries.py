@@ -35,9 +35,10 @@ from pathlib import Path
 
 from ..errors import RbxError
 from ..lang import nfc, validate_lang
-from .lexicon import is_english_stopword
+from .lexicon import ENGLISH, is_english_stopword
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "muse"
+PIVOT_LANG = ENGLISH  # MUSE pairs every language with English; other pairs compose through it
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _load(source: str, target: str, path: str | None) -> BilingualDictionary:
     bundled = BUNDLED_DIR / f"{source}-{target}.tsv.gz"
     if bundled.is_file():
         return BilingualDictionary(source, target, f"bundled:{bundled.name}", read_muse(bundled))
-    if "en" not in (source, target):
+    if PIVOT_LANG not in (source, target):
         return _compose_through_english(source, target)
     raise RbxError(f"no bundled dictionary for {source}->{target}; pass a MUSE file (dictionary: PATH)")
 
@@ -132,8 +133,8 @@ def load_dictionary(source: str, target: str, path: str | Path | None = None) ->
 
 
 def _compose_through_english(source: str, target: str) -> BilingualDictionary:
-    to_en, from_en = _load(source, "en", None), _load("en", target, None)
-    en_to_source, target_to_en = _load("en", source, None), _load(target, "en", None)
+    to_en, from_en = _load(source, PIVOT_LANG, None), _load(PIVOT_LANG, target, None)
+    en_to_source, target_to_en = _load(PIVOT_LANG, source, None), _load(target, PIVOT_LANG, None)
     entries: dict[str, tuple[str, ...]] = {}
     for word, pivots in to_en.entries.items():
         found: list[str] = []

@@ -45,6 +45,7 @@ from ..lang import get_language, morphemes, nfc
 from ..paths import PACKAGE_DIR
 
 _STOPWORDS_FILE = PACKAGE_DIR / "_vendor" / "nltk_data" / "corpora" / "stopwords" / "english"
+ENGLISH = "en"  # the language of that stop-word list (and of the dictionaries' pivot, see dictionaries)
 # Korean morphemes that may follow a noun stem in an eojeol we split (particles, copula, endings,
 # plural 들, 하다/되다 verb and adjective suffixes).
 _KO_TAIL_PREFIXES = ("J", "E", "VCP", "VCN", "XSN", "XSV", "XSA")
@@ -141,6 +142,10 @@ def fit_korean_particle(stem: str, rest: str, rest_tag: str) -> str:
     return rest
 
 
+def _kiwi_morphemes(word: str):
+    return morphemes("ko", word)  # the Korean analyser's morphemes (kiwipiepy)
+
+
 def _sudachi_c():
     from ..lang.segment import sudachi
 
@@ -163,19 +168,33 @@ def japanese_pos(word: str) -> tuple[str, str] | None:
     return pos[0], pos[1]
 
 
+def _kiwi_name_or_number(word: str) -> bool:
+    return any(p.tag in ("NNP", "SN", "SL", "SH") for p in _kiwi_morphemes(word))
+
+
+def _sudachi_name_or_number(word: str) -> bool:
+    return any(t.part_of_speech()[1] in ("固有名詞", "数詞") for t in _sudachi_c().tokenize(word))
+
+
+def _jieba_name_or_number(word: str) -> bool:
+    return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in _jieba_posseg().lcut(word))
+
+
+# The registry's ``analyser`` fact (lang.languages) -> its name-or-numeral test; "ud" has none.
+NAME_OR_NUMBER_TESTS = {
+    "kiwipiepy": _kiwi_name_or_number,
+    "sudachi": _sudachi_name_or_number,
+    "jieba": _jieba_name_or_number,
+}
+
+
 @lru_cache(maxsize=100_000)
 def is_name_or_number(lang: str, word: str) -> bool:
     """True for a proper noun or a numeral, by the language's analyser (see the module card)."""
     if any(ch.isdigit() for ch in word):
         return True
-    if lang == "ko":
-        return any(p.tag in ("NNP", "SN", "SL", "SH") for p in morphemes("ko", word))
-    if lang == "ja":
-        tokens = list(_sudachi_c().tokenize(word))
-        return any(t.part_of_speech()[1] in ("固有名詞", "数詞") for t in tokens)
-    if lang == "zh":
-        return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in _jieba_posseg().lcut(word))
-    return False
+    test = NAME_OR_NUMBER_TESTS.get(get_language(lang).analyser)
+    return bool(test and test(word))
 
 
 # -- word classes ----------------------------------------------------------------------------------
@@ -214,18 +233,35 @@ def word_class(lang: str, word: str) -> WordClass | None:
     en de es fr: the form's most frequent class in UD dev+test treebanks (bundled ``pos/``); ja:
     SudachiPy; zh: jieba.posseg; ko: kiwipiepy (the first morpheme of the eojeol).
     """
-    if lang == "ja":
-        pos = japanese_pos(word)
-        return WordClass(pos[0], function=pos[0] in _JA_FUNCTION) if pos else None
-    if lang == "zh":
-        pairs = _jieba_posseg().lcut(word)
-        if len(pairs) != 1:
-            return None
-        return WordClass(pairs[0].flag, function=pairs[0].flag.startswith(_ZH_FUNCTION))
-    if lang == "ko":
-        parts = morphemes("ko", word)
-        return WordClass(parts[0].tag, function=parts[0].tag.startswith(_KO_FUNCTION)) if parts else None
-    return _ud_classes(lang).get(nfc(word).casefold())
+    analyser = get_language(lang).analyser
+    if analyser == "ud":
+        return _ud_classes(lang).get(nfc(word).casefold())
+    return ANALYSER_WORD_CLASSES[analyser](word)
+
+
+def _sudachi_word_class(word: str) -> WordClass | None:
+    pos = japanese_pos(word)
+    return WordClass(pos[0], function=pos[0] in _JA_FUNCTION) if pos else None
+
+
+def _jieba_word_class(word: str) -> WordClass | None:
+    pairs = _jieba_posseg().lcut(word)
+    if len(pairs) != 1:
+        return None
+    return WordClass(pairs[0].flag, function=pairs[0].flag.startswith(_ZH_FUNCTION))
+
+
+def _kiwi_word_class(word: str) -> WordClass | None:
+    parts = _kiwi_morphemes(word)
+    return WordClass(parts[0].tag, function=parts[0].tag.startswith(_KO_FUNCTION)) if parts else None
+
+
+# The registry's ``analyser`` fact -> the word class of one word ("ud" reads the bundled tables).
+ANALYSER_WORD_CLASSES = {
+    "sudachi": _sudachi_word_class,
+    "jieba": _jieba_word_class,
+    "kiwipiepy": _kiwi_word_class,
+}
 
 
 def same_word_class(lang_a: str, a: str, lang_b: str, b: str) -> bool:
@@ -234,7 +270,7 @@ def same_word_class(lang_a: str, a: str, lang_b: str, b: str) -> bool:
 
     Across languages only UD classes compare (both Latin-script); otherwise the answer is True.
     """
-    if lang_a != lang_b and "" in (_ud_lang(lang_a), _ud_lang(lang_b)):
+    if lang_a != lang_b and not (_ud_classed(lang_a) and _ud_classed(lang_b)):
         return True
     class_a, class_b = word_class(lang_a, a), word_class(lang_b, b)
     if class_a is None or class_b is None:
@@ -242,7 +278,7 @@ def same_word_class(lang_a: str, a: str, lang_b: str, b: str) -> bool:
     if class_a.pos != class_b.pos:
         return False
     pairs = [(class_a.verb_form, class_b.verb_form)]
-    if lang_a == lang_b != "en":  # gender is a fact of one language; English verbs carry no real number
+    if lang_a == lang_b and get_language(lang_a).grammatical_gender:  # gender is a fact of one language
         pairs += [(class_a.gender, class_b.gender), (class_a.number, class_b.number)]
     for x, y in pairs:
         if x and y and x != y:
@@ -250,8 +286,9 @@ def same_word_class(lang_a: str, a: str, lang_b: str, b: str) -> bool:
     return True
 
 
-def _ud_lang(lang: str) -> str:
-    return lang if lang in ("en", "de", "es", "fr") else ""
+def _ud_classed(lang: str) -> bool:
+    """Word classes from the bundled UD tables (the registry's "ud" analyser: en de es fr)."""
+    return get_language(lang).analyser == "ud"
 
 
 def carry_case(original: str, replacement: str, first_in_sentence: bool) -> str:

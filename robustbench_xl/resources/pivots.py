@@ -47,12 +47,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lang import get_language, nfc, validate_lang
-from .dictionaries import load_dictionary
-from .lexicon import is_english_stopword, is_name_or_number, lemma, same_word_class, word_class
+from ..lang import get_language, language_codes, nfc, validate_lang
+from .dictionaries import PIVOT_LANG, bundled_pairs, load_dictionary
+from .lexicon import ENGLISH, is_english_stopword, is_name_or_number, lemma, same_word_class, word_class
 from .wordnet import load_wordnet
 
-PIVOT_LANGS = ("de", "es", "fr", "ja", "ko", "zh")
+
+
+def pivot_langs() -> list[str]:
+    """The languages English words pivot through: those with both bundled dictionaries to and from
+    English (de es fr ja ko zh), in the registry's display order."""
+    pairs = set(bundled_pairs())
+    return [code for code in language_codes() if (PIVOT_LANG, code) in pairs and (code, PIVOT_LANG) in pairs]
 
 
 def _bare(word: str) -> str:
@@ -79,13 +85,14 @@ class PivotSynonyms:
         # word (casefolded) -> pivots; pivot -> words (as written in the dictionary)
         self._pivots_of: dict[str, set[str]] = defaultdict(set)
         self._words_of: dict[str, dict[str, str]] = defaultdict(dict)
-        if self.lang == "en":
-            for other in PIVOT_LANGS:
-                self._add_links(load_dictionary("en", other), load_dictionary(other, "en"), other)
+        if self.lang == PIVOT_LANG:
+            for other in pivot_langs():
+                self._add_links(load_dictionary(PIVOT_LANG, other), load_dictionary(other, PIVOT_LANG), other)
         else:
-            self._add_links(load_dictionary(self.lang, "en", to_english),
-                            load_dictionary("en", self.lang, from_english), None)
-        self.wordnet = load_wordnet(self.lang, wordnet) if self.lang != "en" else None
+            self._add_links(load_dictionary(self.lang, PIVOT_LANG, to_english),
+                            load_dictionary(PIVOT_LANG, self.lang, from_english), None)
+        # No wordnet ships for the pivot language itself (OMW has no Wiktionary wordnet for English).
+        self.wordnet = load_wordnet(self.lang, wordnet) if self.lang != PIVOT_LANG else None
         self._cache: dict[str, tuple[Synonym, ...]] = {}
 
     def _link(self, word: str, pivot: str) -> None:
@@ -98,10 +105,10 @@ class PivotSynonyms:
         if other is None:  # own language is xx, pivots are English lemmas
             for word, pivot in out_of.pairs():
                 if not is_english_stopword(pivot):
-                    self._link(word, lemma("en", pivot.casefold()))
+                    self._link(word, lemma(PIVOT_LANG, pivot.casefold()))
             for pivot, word in into.pairs():
                 if not is_english_stopword(pivot):
-                    self._link(word, lemma("en", pivot.casefold()))
+                    self._link(word, lemma(PIVOT_LANG, pivot.casefold()))
             return
         for word, pivot in out_of.pairs():  # own language is English, pivots are "xx:word"
             if not is_english_stopword(word):
@@ -117,7 +124,7 @@ class PivotSynonyms:
                          if len(self._words_of[p]) <= self.max_fanout)
 
     def _enough(self, shared: set[str]) -> bool:
-        if self.lang == "en":
+        if self.lang == PIVOT_LANG:  # count distinct pivot languages, not pivot words
             return len({p.split(":", 1)[0] for p in shared}) >= self.min_pivots
         return len(shared) >= self.min_pivots
 
@@ -140,7 +147,7 @@ class PivotSynonyms:
             return False  # an inflection of the same word (fil/fils), not a synonym
         if (lemma_a == a) != (lemma_b == b):
             return False  # a base form for an inflected one changes number or tense (town/cities)
-            if self.lang == "en" and is_english_stopword(other):
+            if self.lang == ENGLISH and is_english_stopword(other):
                 return False
         if self.wordnet is not None:
             pos_a, pos_b = self.wordnet.pos(word), self.wordnet.pos(other)
@@ -156,7 +163,7 @@ class PivotSynonyms:
         return self._cache[key]
 
     def _synonyms(self, key: str) -> list[Synonym]:
-        if self.lang == "en" and is_english_stopword(key):
+        if self.lang == ENGLISH and is_english_stopword(key):
             return []
         own_class = word_class(self.lang, key)
         if own_class and own_class.function:

@@ -51,6 +51,7 @@ from ..lang import get_language, validate_lang
 from ..offline import import_textattack
 from ..resources.dictionaries import BilingualDictionary, load_dictionary
 from ..resources.lexicon import (
+    ENGLISH,
     carry_case,
     is_english_stopword,
     is_name_or_number,
@@ -63,11 +64,12 @@ from ..resources.lexicon import (
 from .base import distinct_edits
 
 _WordSwap = import_textattack().transformations.WordSwap
+ENGLISH_TEXT_TARGET = "es"  # English text cannot switch into English
 
 
 def default_target(lang: str) -> str:
     """English, except for English text, which is switched into Spanish."""
-    return "es" if lang == "en" else "en"
+    return ENGLISH_TEXT_TARGET if lang == ENGLISH else ENGLISH
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class CodeSwitch(_WordSwap):
             return False
         if not same_word_class(self.lang, source, self.target_lang, translation):
             return False  # another sense: en kind (NOUN) -> es amable (ADJ "kind-hearted")
-        english = source if self.lang == "en" else translation if self.target_lang == "en" else None
+        english = source if self.lang == ENGLISH else translation if self.target_lang == ENGLISH else None
         if english is not None and is_english_stopword(english):
             return False
         return not is_name_or_number(self.target_lang, translation)
@@ -109,7 +111,7 @@ class CodeSwitch(_WordSwap):
         found = self.dictionary.translations(key)
         if any(t.casefold() == key for t in found):
             return ()  # maps to itself: a loanword or a name
-        if self.target_lang == "en" and any(is_english_stopword(t) for t in found):
+        if self.target_lang == ENGLISH and any(is_english_stopword(t) for t in found):
             return ()  # a function word, or a homograph of one (fr "est": is / east)
         usable = tuple(t for t in found if self._usable(key, t))
         # Prefer translations inflected like the word (Stadt -> city, not cities; Städte -> cities).
@@ -135,7 +137,7 @@ class CodeSwitch(_WordSwap):
             return []  # determiners, particles, pronouns: grammar, not vocabulary
         script = get_language(self.lang).script
         if script == "latin":
-            if self.lang == "en" and is_english_stopword(word):
+            if self.lang == ENGLISH and is_english_stopword(word):
                 return []
             for key in match_keys(self.lang, word, self.use_lemmas):
                 found = self._lookup(key, self._inflected(self.lang, key))
@@ -146,7 +148,7 @@ class CodeSwitch(_WordSwap):
         # One-character words are too ambiguous, and in zh often a piece of a transliterated name
         # (汤顿河 "Taunton River" is segmented 汤 "soup" + 顿河).
         out = [Switch(key, t, t) for t in self._lookup(key)] if len(key) >= 2 else []
-        if not out and self.lang == "ko":
+        if not out and get_language(self.lang).segmenter == "eojeol":  # try the stem without its particles
             split = korean_stem(word)
             if split and split.rest and len(split.stem) >= 2:
                 for t in self._lookup(split.stem):

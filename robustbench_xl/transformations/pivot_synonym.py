@@ -83,15 +83,16 @@ class PivotSynonym(_WordSwap):
         if not word or is_name_or_number(self.lang, word):
             return []
         key = word.casefold()
-        if get_language(self.lang).script == "latin":
+        language = get_language(self.lang)
+        if language.latin:
             out = []
             for synonym in self.index.synonyms(key):
-                if self.lang == "de" and synonym.word[:1].isupper() and not word[:1].isupper():
-                    continue  # a German noun cannot stand for a verb or an adjective
+                if language.capitalises_nouns and synonym.word[:1].isupper() and not word[:1].isupper():
+                    continue  # a (German) noun cannot stand for a verb or an adjective
                 out.append(Substitution(key, synonym, _initial_case_like(word, synonym.word)))
             return out
         out = [Substitution(key, s, s.word) for s in self.index.synonyms(key)]
-        if not out and self.lang == "ko":
+        if not out and language.segmenter == "eojeol":  # try the stem without its particles
             split = korean_stem(word)
             if split and split.rest:
                 for s in self.index.synonyms(split.stem):

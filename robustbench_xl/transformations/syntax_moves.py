@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..lang import get_language
 from ..lang.hangul import object_adnominal_readings
 from ..parsing.trees import ParsedSentence, ParsedToken
 from . import syntax_rules as rules
@@ -40,7 +41,6 @@ from . import syntax_rules as rules
 ALL_KINDS = ("scramble", "front", "postpose", "conj-swap")
 _CLOSE = set(",.;:!?)]}»”’%…、。，．！？；：」』）】")
 _OPEN = set("([{«“‘¿¡「『（【")
-_FR_SPACED = set(";:!?»")
 
 
 @dataclass(frozen=True)
@@ -152,11 +152,12 @@ def demote(s: Sent, i: int, lang: str) -> str | None:
     """What to do with word ``i`` when it stops being sentence-initial: "keep", "lower", or None
     when it might be a name whose case cannot be decided (the move is then not made)."""
     t = s.tok(i)
-    if not t.text[:1].isupper() or _name_like(t.text) or t.upos == "PROPN" or (lang, t.text) == ("en", "I"):
+    if not t.text[:1].isupper() or _name_like(t.text) or t.upos == "PROPN" or \
+            t.text in rules.ALWAYS_CAPITALISED.get(lang, ()):
         return "keep"
-    if lang == "de" and t.upos == "NOUN":
+    if get_language(lang).capitalises_nouns and t.upos == "NOUN":
         return "keep"
-    if lang == "de" and t.text == "Sie" and "Person=3" not in (t.feats or ""):
+    if t.text in rules.AMBIGUOUS_CAPITALS.get(lang, ()) and "Person=3" not in (t.feats or ""):
         return None  # polite "Sie" stays capitalised, "sie" (she/they) does not: unknown here
     if t.upos in ("NOUN", "X", "SYM", "INTJ", None):
         return None
@@ -173,9 +174,9 @@ def _recase(word: str, how: str) -> str:
 
 # -- rewriting -----------------------------------------------------------------------------------
 def _gap(lang: str, left: str, right: str) -> str:
-    if lang in ("ja", "zh"):
+    if not get_language(lang).spaced:
         return ""
-    if lang == "fr" and (right[:1] in _FR_SPACED or left[-1:] == "«"):
+    if right[:1] in rules.SPACE_BEFORE.get(lang, ()) or left[-1:] in rules.SPACE_AFTER.get(lang, ()):
         return " "
     if right[:1] in _CLOSE or left[-1:] in _OPEN:
         return ""
@@ -195,7 +196,7 @@ def _join(s: Sent, lang: str, prev: list, u: list, left: str, right: str) -> str
             return text[s.tok(b - 1).end_char:s.tok(b).start_char]
         if s.is_punct(a) and a < s.n:
             return text[s.tok(a).end_char:s.tok(a + 1).start_char]
-    if isinstance(b, Comma) and lang not in ("ja", "zh"):
+    if isinstance(b, Comma) and get_language(lang).spaced:
         return " " if " , " in text else ""  # an inserted comma follows the text's comma style
     return _gap(lang, left, right)
 
@@ -264,18 +265,19 @@ def _clean_cuts(s: Sent, lang: str, units: list[list]) -> bool:
     never inside a name (two proper nouns, or two Latin-script words inside ko/ja/zh text)."""
     kept = {u[-1]: (units[k + 1][0] if k + 1 < len(units) else None) for k, u in enumerate(units)
             if isinstance(u[-1], int)}
+    language = get_language(lang)
     for last, nxt in kept.items():
         if last == s.n or nxt == last + 1:
             continue
         left, right = s.tok(last), s.tok(last + 1)
         if s.is_punct(last) or s.is_punct(last + 1):
             continue
-        if lang not in ("ja", "zh") and not s.text[left.end_char:right.start_char].isspace():
+        if language.spaced and not s.text[left.end_char:right.start_char].isspace():
             return False
         if left.upos == right.upos == "PROPN" or left.text[-1:] in rules.NAME_SEPARATORS \
                 or right.text[:1] in rules.NAME_SEPARATORS:
             return False
-        if lang in ("ja", "zh", "ko") and rules.LATIN_OR_DIGIT.search(left.text[-1:]) \
+        if not language.latin and rules.LATIN_OR_DIGIT.search(left.text[-1:]) \
                 and rules.LATIN_OR_DIGIT.search(right.text[:1]):
             return False
     return True
@@ -293,30 +295,32 @@ def find_moves(tree: ParsedSentence, lang: str, kinds=ALL_KINDS) -> list[Move]:
     if sum(t.head == 0 for t in tree.tokens) != 1:
         return []
     s = Sent(tree)
-    found: list[Move | None] = []
-    if lang in ("ko", "ja"):
-        from .syntax_moves_cjk import case_marked_moves
-
-        found += case_marked_moves(s, lang, kinds)
-    elif lang == "zh":
-        from .syntax_moves_cjk import chinese_moves
-
-        found += chinese_moves(s, kinds)
-    else:
-        from .syntax_moves_latin import german_moves, latin_moves
-
-        found += german_moves(s, kinds) if lang == "de" else latin_moves(s, lang, kinds)
-    if "conj-swap" in kinds and lang != "ko":
+    language = get_language(lang)
+    found: list[Move | None] = family_moves(language.syntax, s, lang, kinds)
+    # Eojeol carry their particles: a conjunct swap (사과와 배를) would rewrite words, not move them.
+    if "conj-swap" in kinds and language.segmenter != "eojeol":
         found += conjunct_swaps(s, lang)
     out, seen = [], {order_key(tree.text)}
-    garden_paths = object_adnominal_readings(tree.text) if lang == "ko" else 0
+    hangul = language.script == "hangul"
+    garden_paths = object_adnominal_readings(tree.text) if hangul else 0
     for move in found:
-        if move is None or (lang == "ko" and object_adnominal_readings(move.text) > garden_paths):
+        if move is None or (hangul and object_adnominal_readings(move.text) > garden_paths):
             continue  # "특정 결혼을 한 마을이": an object before 한/할/된 reads as a relative clause
         if order_key(move.text) not in seen and not rules.touches_quotes(tree.text, *move.changed):
             seen.add(order_key(move.text))
             out.append(move)
     return out
+
+
+def family_moves(family: str, s: Sent, lang: str, kinds) -> list[Move | None]:
+    """The moves of the registry's ``syntax`` family; each family's module loads on first use."""
+    if family in ("case-marked", "chinese"):
+        from .syntax_moves_cjk import case_marked_moves, chinese_moves
+
+        return case_marked_moves(s, lang, kinds) if family == "case-marked" else chinese_moves(s, kinds)
+    from .syntax_moves_latin import german_moves, latin_moves
+
+    return german_moves(s, kinds) if family == "german" else latin_moves(s, lang, kinds)
 
 
 def order_key(text: str) -> str:
@@ -401,15 +405,15 @@ def _swap_conjuncts(s: Sent, lang: str, x: int, y: int) -> Move | None:
     if not connector or any(i not in connector and not s.is_comma(i) for i in between) \
             or any(s.tok(i).text == "&" for i in connector):
         return None
-    if lang in ("ja", "zh") and ((xs[0] > 1 and s.tok(xs[0] - 1).upos in rules.NOMINAL) or
-                                 (ys[1] < s.n and not _ends_noun_phrase(s.tok(ys[1] + 1)))):
+    if not get_language(lang).spaced and ((xs[0] > 1 and s.tok(xs[0] - 1).upos in rules.NOMINAL) or
+                                          (ys[1] < s.n and not _ends_noun_phrase(s.tok(ys[1] + 1)))):
         return None  # without spaces, what touches a conjunct may be part of it (高温和部分|氢高压)
     for a, b in (xs, ys):  # short nominal phrases only: no clause, no number, no punctuation
         if s.has_punct(a, b) or s.has_digit(a, b) or b - a > 7 or \
                 any(s.tok(i).upos in ("VERB", "AUX") or s.clausal(i) for i in range(a, b + 1)):
             return None
     recase = {}
-    if xs[0] == 1 and lang in ("en", "de", "es", "fr"):
+    if xs[0] == 1 and get_language(lang).latin:
         how = demote(s, 1, lang)
         if how is None:
             return None

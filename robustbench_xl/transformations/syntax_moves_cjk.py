@@ -18,7 +18,7 @@ Card
   with the same particle or two subjects/objects/topics; dependents of a relative clause (acl);
   the object of a light verb and the phrase next to a complement-taking verb (기겁을 하다,
   55 일에 불과하다, 山場になる); phrases the parser cut out of a longer one (see
-  :func:`_is_constituent`).
+  :func:`_korean_constituent`).
 * Languages: ko ja zh.  Limits: a phrase the parser attached to the wrong predicate moves with
   the wrong siblings; only runs of adjacent phrases are reordered.
 * Example (gold UD Korean-Kaist tree of 이제 남극은 초겨울에 들었다.)::
@@ -30,6 +30,7 @@ Card
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..lang.segment import morphemes
 from . import syntax_rules as rules
@@ -74,7 +75,7 @@ def _last_tag(word: str) -> str:
     return parts[-1].tag if parts else ""
 
 
-def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
+def _korean_constituent(s: Sent, a: int, b: int, h: int) -> bool:
     """Guards against the parse errors small parsers make around a phrase ``a..b`` of ``h``:
     * the word before it must end a phrase of its own (a particle, a connective ending, an
       adverb, a sentence start or punctuation): a bare noun, a genitive (의, の), a relative verb
@@ -84,15 +85,6 @@ def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
       verb's arguments may have been cut off to the left: …도로에서 …까지 이어지는 지역 도로로); a
       phrase right before a relative verb form that is not its head (…에 있는 교구) is that verb's
       argument, not ``h``'s."""
-    if lang == "ja":
-        prev = s.tok(a - 1) if a > 1 else None
-        ok = prev is None or s.is_punct(a - 1) or (prev.upos in ("ADP", "SCONJ", "ADV", "CCONJ", "PART")
-                                                      and prev.text not in rules.JA_LINKING)
-        nxt = s.tok(b + 1) if b < s.n else None
-        attributive = nxt is not None and b + 1 != h and nxt.upos in ("VERB", "ADJ") and \
-            base(nxt.deprel) == "acl"
-        relative = any(base(s.tok(i).deprel) == "acl" for i in range(a, b + 1))
-        return ok and not attributive and (not relative or prev is None or s.is_punct(a - 1) or prev.text == "は")
     if any(_last_tag(s.tok(i).text) == "ETM" for i in range(a, b)):
         # A relative clause inside the phrase (…까지 이어지는 지역 도로로) may have lost its own
         # arguments to the phrase before it (…도로에서): only a topic or the clause start may precede.
@@ -111,6 +103,20 @@ def _is_constituent(s: Sent, a: int, b: int, h: int, lang: str) -> bool:
                     prev.text in rules.KO_NOUN_CONJUNCTIONS:
                 return False
     return not (b < s.n and b + 1 != h and _last_tag(s.tok(b + 1).text) == "ETM")
+
+
+def _japanese_constituent(s: Sent, a: int, b: int, h: int) -> bool:
+    """:func:`_korean_constituent`'s guards on UD tags: a particle, adverb or conjunction (not a
+    linking の と や) before the phrase; no relative verb form after it; a relative clause inside
+    it only after は or at the clause start."""
+    prev = s.tok(a - 1) if a > 1 else None
+    ok = prev is None or s.is_punct(a - 1) or (prev.upos in ("ADP", "SCONJ", "ADV", "CCONJ", "PART")
+                                                  and prev.text not in rules.JA_LINKING)
+    nxt = s.tok(b + 1) if b < s.n else None
+    attributive = nxt is not None and b + 1 != h and nxt.upos in ("VERB", "ADJ") and \
+        base(nxt.deprel) == "acl"
+    relative = any(base(s.tok(i).deprel) == "acl" for i in range(a, b + 1))
+    return ok and not attributive and (not relative or prev is None or s.is_punct(a - 1) or prev.text == "は")
 
 
 def japanese_particle(s: Sent, a: int, b: int) -> tuple[str, str] | None:
@@ -147,40 +153,56 @@ def japanese_lemmas(s: Sent, h: int) -> set[str]:
     return lemmas
 
 
-def _light_verb(s: Sent, h: int, lang: str) -> bool:
-    if lang == "ko":
-        return korean_verb_stem(s.tok(h).text) in rules.KO_LIGHT_VERBS
-    return bool(japanese_lemmas(s, h) & rules.JA_LIGHT_VERBS)
+@dataclass(frozen=True)
+class Predicate:
+    """What a predicate binds: ``light`` (its object belongs with it: 기겁을 하다), ``complement``
+    (the phrase right before it belongs with it: 55 일에 불과하다, 山場になる) for ``bound_roles``."""
+
+    light: bool
+    complement: bool
+    bound_roles: tuple[str, ...] = ("adverbial",)
+
+
+def _korean_predicate(s: Sent, h: int) -> Predicate:
+    stem = korean_verb_stem(s.tok(h).text)
+    return Predicate(stem in rules.KO_LIGHT_VERBS, stem in rules.KO_COMPLEMENT_VERBS,
+                     ("adverbial", "subject") if stem in rules.KO_BECOME else ("adverbial",))
+
+
+def _japanese_predicate(s: Sent, h: int) -> Predicate:
+    lemmas = japanese_lemmas(s, h)
+    return Predicate(bool(lemmas & rules.JA_LIGHT_VERBS), bool(lemmas & rules.JA_COMPLEMENT_VERBS))
+
+
+def _korean_frontable(s: Sent, p: Phrase) -> bool:
+    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
+    return p.particle in rules.KO_FRONTABLE or (p.particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS))
+
+
+def _japanese_frontable(s: Sent, p: Phrase) -> bool:
+    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
+    return p.particle in rules.JA_FRONTABLE or (p.particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS)
 
 
 def frontable(s: Sent, p: Phrase, lang: str) -> bool:
     """Only place-of-event and time phrases go to the clause start (not 로/に goals or complements)."""
-    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
-    if lang == "ko":
-        return p.particle in rules.KO_FRONTABLE or (p.particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS))
-    return p.particle in rules.JA_FRONTABLE or (p.particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS)
+    return GRAMMARS[lang].frontable(s, p)
 
 
 def _phrases(s: Sent, h: int, lang: str) -> list[Phrase]:
     out = []
-    light = _light_verb(s, h, lang)
-    t = s.tok(h)
-    stem = korean_verb_stem(t.text) if lang == "ko" else ""
-    complement = stem in rules.KO_COMPLEMENT_VERBS if lang == "ko" else \
-        bool(japanese_lemmas(s, h) & rules.JA_COMPLEMENT_VERBS)
-    bound_roles = ("adverbial", "subject") if stem in rules.KO_BECOME else ("adverbial",)
+    grammar = GRAMMARS[lang]
+    predicate = grammar.predicate(s, h)
+    light, complement, bound_roles = predicate.light, predicate.complement, predicate.bound_roles
     for d in s.kids[h]:
         if d > h or base(s.tok(d).deprel) not in rules.KO_JA_MOVABLE:
             continue
         sp = s.span(s.subtree(d))
-        if sp is None or s.has_punct(*sp) or not _is_constituent(s, *sp, h, lang):
+        if sp is None or s.has_punct(*sp) or not grammar.is_constituent(s, *sp, h):
             continue
-        if lang == "ko" and _next_to_become(s, *sp):
+        if grammar.copula_complement(s, *sp):
             continue  # 이스라엘인이 아닌: the 이/가 complement of 아니다/되다, whatever the parse says
-        if lang == "ko":
-            mark = korean_particle(s, d) if sp[1] == d else None
-        else:
-            mark = japanese_particle(s, *sp)
+        mark = grammar.particle(s, d, sp)
         if not mark or (light and mark[0] == "object") or (complement and sp[1] + 1 == h and mark[0] in bound_roles):
             continue  # 기겁을 하였다, 55 일에 불과하였다: the phrase belongs with its verb
         out.append(Phrase(d, sp[0], sp[1], *mark))
@@ -190,6 +212,28 @@ def _phrases(s: Sent, h: int, lang: str) -> list[Phrase]:
 def _next_to_become(s: Sent, a: int, b: int) -> bool:
     return korean_verb_stem(s.tok(a).text) in rules.KO_BECOME or \
         (b < s.n and korean_verb_stem(s.tok(b + 1).text) in rules.KO_BECOME)
+
+
+@dataclass(frozen=True)
+class CaseGrammar:
+    """One case-marked language's rules: the particle closing a phrase (None: not movable), the
+    constituent guards, what its predicate binds, which phrases are copula complements whatever
+    the parse says, and which may be fronted."""
+
+    particle: Callable[[Sent, int, tuple[int, int]], tuple[str, str] | None]
+    is_constituent: Callable[[Sent, int, int, int], bool]
+    predicate: Callable[[Sent, int], Predicate]
+    copula_complement: Callable[[Sent, int, int], bool]
+    frontable: Callable[[Sent, Phrase], bool]
+
+
+# The case-marked family's per-language grammars (the registry's ``syntax: case-marked`` languages).
+GRAMMARS = {
+    "ko": CaseGrammar(lambda s, d, sp: korean_particle(s, d) if sp[1] == d else None, _korean_constituent,
+                      _korean_predicate, _next_to_become, _korean_frontable),
+    "ja": CaseGrammar(lambda s, d, sp: japanese_particle(s, *sp), _japanese_constituent, _japanese_predicate,
+                      lambda s, a, b: False, _japanese_frontable),
+}
 
 
 def compatible(p: Phrase, q: Phrase) -> bool:

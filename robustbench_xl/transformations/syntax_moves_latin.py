@@ -23,6 +23,7 @@ Card
 
 from __future__ import annotations
 
+from ..lang import get_language
 from ..parsing.trees import ParsedToken
 from . import syntax_rules as rules
 from .syntax_moves import Comma, Move, Sent, base, demote, phrase_text, rewrite
@@ -55,7 +56,7 @@ def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
         cases = [c for c in s.kids[d] if c < d and base(s.tok(c).deprel) == "case"]
         if not cases:  # de: a bare year ("1990 zog er nach Paris")
             year = t.upos == "NUM" and a == b and len(t.text) == 4 and t.text.isdigit()
-            return sp if lang == "de" and year else None
+            return sp if get_language(lang).syntax == "german" and year else None  # verb-second
         prep = s.low(cases[0])
         if cases[0] != a or prep not in rules.PREPOSITIONS[lang] or _in_range(s, a, b):
             return None
@@ -108,8 +109,9 @@ def _subject_first(s: Sent, lang: str, i: int) -> bool:
     rel = base(s.tok(j).deprel)
     if rel in ("nsubj", "expl"):
         return True
-    return lang in ("es", "en") and (j == s.root or rel in ("aux", "cop") or
-                                     (lang == "es" and rel in ("obj", "iobj") and s.tok(j).upos == "PRON"))
+    starts = rules.CLAUSE_STARTS.get(lang, set())
+    return "verb" in starts and (j == s.root or rel in ("aux", "cop") or
+                                 ("clitic" in starts and rel in ("obj", "iobj") and s.tok(j).upos == "PRON"))
 
 
 def _crosses_clause(s: Sent, ids) -> bool:

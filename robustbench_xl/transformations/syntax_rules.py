@@ -99,6 +99,20 @@ FINITE_XPOS = {"VVFIN", "VAFIN", "VMFIN", "VBD", "VBZ", "VBP", "MD"}  # STTS (de
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})(s|er|er-|年|년)?$|^'?[0-9]0s$")
 
 
+# -- Latin-script case and typography (per-language data; which languages are Latin-script, cased,
+# or capitalise every noun is the registry's, lang.languages).
+ALWAYS_CAPITALISED = {"en": {"I"}}  # keeps its capital wherever it stands
+# Capitalised either way (de polite "Sie", "sie" she/they): unless the parse says third person, a
+# move that would need to decide is not made.
+AMBIGUOUS_CAPITALS = {"de": {"Sie"}}
+SPACE_BEFORE = {"fr": set(";:!?»")}  # French typography: a space before these
+SPACE_AFTER = {"fr": {"«"}}  # and after these
+# Besides the subject, what may start the clause once a fronted phrase is gone: es drops subjects
+# (the verb, its auxiliary, or a clitic object pronoun), en has questions and imperatives (the
+# verb or its auxiliary); French inverts the subject after a fronted phrase, so it gets neither.
+CLAUSE_STARTS = {"en": {"verb"}, "es": {"verb", "clitic"}}
+
+
 def is_year(word: str) -> bool:
     """A year or a decade (1990, 1990s, 1990er, '90s): what makes an oblique a date."""
     return bool(_YEAR.match(word))

@@ -227,10 +227,11 @@ def _name_like(word, k: int, text: str, lang: str) -> bool:
     transliterated names the dictionaries do not know are katakana in PAWS-X ja."""
     if is_protected(word.text, lang, k == 0):
         return True
-    if lang == "ja" and len(word.text) > 1 and all(is_katakana(ch) or ch == "ー" for ch in word.text):
+    language = get_language(lang)
+    if language.script == "japanese" and len(word.text) > 1 and all(is_katakana(ch) or ch == "ー" for ch in word.text):
         return True
     near = text[max(word.start - 1, 0):word.start] + text[word.end:word.end + 1]
-    return lang in ("ja", "zh") and any(ch in NAME_SEPARATORS for ch in near)
+    return not language.spaced and any(ch in NAME_SEPARATORS for ch in near)
 
 
 def keeps_words_and_names(lang: str, before: str, move: Move) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..lang import segment
+from ..lang import get_language, segment
 
 _PUNCT = regex.compile(r"\p{P}")
 
@@ -133,6 +133,9 @@ CLAUSE_WORDS = {  # words that start another clause: an adverb at the end could 
     "de": {"und", "oder", "aber", "sondern", "dass", "weil", "wenn", "als", "der", "die", "das", "dem", "den",
            "dessen", "deren", "wo", "nachdem", "bevor", "während", "ob"},
 }
+# Where a fronted time adverb needs no comma (Actualmente vive en Madrid), and the words that, right
+# after it, show it begins a longer phrase and must stay (per-language data).
+FRONT_WITHOUT_COMMA = {"es": {"de", "del", "que"}}
 DE_PRONOUNS = {"er", "es", "man", "wir", "ich"}
 _CLAUSE_PUNCT = regex.compile(r"[,;:()\[\]\"«»„“”!?]")
 
@@ -159,7 +162,7 @@ def latin_moves(text: str, lang: str) -> list[Move]:
     words = [w.text for w in segment(lang, core)]
     if len(words) < 4 or "." in core or any(w.lower() in CLAUSE_WORDS[lang] for w in words):
         return []  # one simple clause only: a moved adverb cannot change what it modifies
-    if lang == "de":
+    if get_language(lang).syntax == "german":  # verb-second: the fronted phrase trades with the subject
         return _german_inversion(core, tail)
     out = []
     lower = core.lower()
@@ -170,8 +173,8 @@ def latin_moves(text: str, lang: str) -> list[Move]:
             rest = core[len(adverb) + 2:]
             if not _CLAUSE_PUNCT.search(rest):
                 out.append(Move(_capitalise(rest) + " " + adverb + tail, 0, len(core)))
-        elif lower.startswith(adverb + " ") and lang == "es" and not _CLAUSE_PUNCT.search(core) \
-                and words[len(adverb.split())].lower() not in ("de", "del", "que"):
+        elif lower.startswith(adverb + " ") and lang in FRONT_WITHOUT_COMMA and not _CLAUSE_PUNCT.search(core) \
+                and words[len(adverb.split())].lower() not in FRONT_WITHOUT_COMMA[lang]:
             rest = core[len(adverb) + 1:]  # Actualmente vive en Madrid. -> Vive en Madrid actualmente.
             out.append(Move(_capitalise(rest) + " " + adverb + tail, 0, len(core)))
         elif lower.endswith(" " + adverb) and not _CLAUSE_PUNCT.search(core) \

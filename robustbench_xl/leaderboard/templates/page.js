@@ -4,7 +4,8 @@
 (function () {
   var DATA = JSON.parse(document.getElementById("leaderboard-data").textContent);
   var LOW = DATA.low_resource_languages || [];
-  var LANG_ORDER = ["en", "de", "es", "fr", "ja", "ko", "zh"];
+  // Display order from the language registry, embedded by render_html as DATA.languages.
+  var LANG_ORDER = (DATA.languages || []).map(function (l) { return l.code; });
   var SVG = "http://www.w3.org/2000/svg";
   var state = { lang: "", recipe: "", regime: "", model: "", sortKey: "accuracy_under_attack", sortDir: "desc" };
 
@@ -63,7 +64,7 @@
 
   function sortValue(cell, key) {
     if (cell.metrics && cell.metrics[key]) return cell.metrics[key].value;
-    if (key === "lang") return langIndex(cell.lang) + cell.lang;
+    if (key === "lang") return ("000" + langIndex(cell.lang)).slice(-3) + cell.lang; // padded: sorts as text
     var v = cell[key];
     return v === null || v === undefined ? "" : v;
   }
