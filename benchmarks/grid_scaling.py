@@ -1,6 +1,6 @@
 """One small plan run three ways: 1 local worker, N local worker processes, and Ray on a local cluster.
 
-Each run is a fresh ``python -m robustbench_xl.cli_plans run`` process writing to its own results
+Each run is a fresh ``python -m robustbench_xl run`` process writing to its own results
 folder, so every run pays the same start-up (interpreter, imports, model loads). The baseline is 1
 worker with 1 torch thread (each of N workers gets cores // N threads). Prints wall times, speed-ups
 over the baseline, how many cores the run kept busy, and checks that every run wrote byte-identical
@@ -59,7 +59,7 @@ def machine_seconds() -> dict:
 
 def run(plan: Path, out: Path, extra: list[str], env: dict) -> tuple[float, float, dict, dict]:
     """(wall s, CPU s of the run's processes, plan report, machine-wide idle and steal s)."""
-    command = [sys.executable, "-m", "robustbench_xl.cli_plans", "run", str(plan), "--out", str(out), "--quiet"]
+    command = [sys.executable, "-m", "robustbench_xl", "run", str(plan), "--out", str(out), "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     machine_before = machine_seconds()
     started = time.perf_counter()

@@ -13,8 +13,8 @@ of ``n`` and writes, into ``out`` (default ``RESULTS_DIR/audit``):
   columns, for the person's verdicts.
 
 Every text from the results is escaped (HTML entities; Markdown punctuation), so a sentence that
-contains markup shows as text. Changed words come from each language's own segmenter aligned with
-``difflib``, like the runner's ``edits``.
+contains markup shows as text. Changed words come from each language's own segmenter aligned by
+:mod:`robustbench_xl.lang.word_diff`, like the runner's ``edits``.
 
 Limits: only ``succeeded`` records are sampled (a failed attack has no perturbed pair); a
 truncated last line of ``examples.jsonl`` (a run killed mid-write) is skipped.
@@ -29,16 +29,14 @@ Example::
 from __future__ import annotations
 
 import csv
-import difflib
 import html
-import json
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RbxError
-from .results import EXAMPLES_FILE, SUMMARY_FILE, read_examples
+from .results import EXAMPLES_FILE, cell_label, find_cells, is_adversarial, read_examples
 
 PAIR_COLUMNS = ("sentence1", "sentence2")
 LABEL_NAMES = {0: "not paraphrase", 1: "paraphrase"}
@@ -59,27 +57,6 @@ class AuditItem:
         return [c for c in PAIR_COLUMNS if after.get(c, before[c]) != before[c]]
 
 
-def find_cells(results_dir: Path) -> list[Path]:
-    """Folders under ``results_dir`` (itself included) that hold an ``examples.jsonl``, sorted."""
-    return sorted({p.parent for p in results_dir.rglob(EXAMPLES_FILE) if p.is_file()})
-
-
-def _cell_identity(cell: Path, records: list[dict]) -> tuple[str, str, str]:
-    """(model, lang, recipe) from summary.json, else from the folder names <model>/<lang>/<recipe>."""
-    summary_path = cell / SUMMARY_FILE
-    if summary_path.is_file():
-        try:
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-            return (str(summary["model"]["id"]), str(summary["lang"]),
-                    f"{summary['recipe']['name']} v{summary['recipe']['version']}")
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged summary: fall back on the folder names
-    parts = cell.resolve().parts
-    lang = records[0].get("lang") if records else None
-    return (parts[-3] if len(parts) >= 3 else "?", str(lang or (parts[-2] if len(parts) >= 2 else "?")),
-            parts[-1])
-
-
 def collect(results_dir: str | Path) -> tuple[list[AuditItem], int]:
     """(every successful pair under ``results_dir``, number of cells read)."""
     root = Path(results_dir).expanduser()
@@ -94,10 +71,10 @@ def collect(results_dir: str | Path) -> tuple[list[AuditItem], int]:
             records, _ = read_examples(cell / EXAMPLES_FILE)
         except ValueError as exc:
             raise RbxError(str(exc)) from None
-        model, lang, recipe = _cell_identity(cell, records)
+        model, lang, recipe = cell_label(cell, records)
         relative = str(cell.relative_to(root)) if cell != root else "."
         for record in records:
-            if record.get("status") == "succeeded" and isinstance(record.get("perturbed"), dict):
+            if is_adversarial(record):
                 items.append(AuditItem(relative, model, str(record.get("lang") or lang), recipe, record))
     return items, len(cells)
 
@@ -114,20 +91,14 @@ def sample(items: list[AuditItem], n: int, seed: int) -> list[AuditItem]:
 
 # -- changed words ----------------------------------------------------------------------------------
 def diff_segments(lang: str, before: str, after: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
-    """Both texts cut into (text, changed) pieces, words aligned with difflib."""
-    from .lang import segment
+    """Both texts cut into (text, changed) pieces, words aligned by :mod:`robustbench_xl.lang.word_diff`."""
+    from .lang.word_diff import diff_texts, diff_words
 
     try:
-        words_a, words_b = segment(lang, before), segment(lang, after)
+        diff = diff_texts(lang, before, after)
     except RbxError:  # an unknown language code in a hand-made file: compare whitespace tokens
-        words_a, words_b = _whitespace_words(before), _whitespace_words(after)
-    changed_a, changed_b = set(), set()
-    matcher = difflib.SequenceMatcher(a=[w.text for w in words_a], b=[w.text for w in words_b], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            changed_a.update(range(i1, i2))
-            changed_b.update(range(j1, j2))
-    return _pieces(before, words_a, changed_a), _pieces(after, words_b, changed_b)
+        diff = diff_words(_whitespace_words(before), _whitespace_words(after))
+    return _pieces(before, diff.before, diff.changed_before), _pieces(after, diff.after, diff.changed_after)
 
 
 def _whitespace_words(text: str):

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from robustbench_xl.errors import RbxError
-from robustbench_xl.leaderboard.render_markdown import signed
-from robustbench_xl.leaderboard.results import Run, discover_runs, preference, select_runs
+from robustbench_xl.leaderboard.format import count, p_brief, pct, setting, signed
+from robustbench_xl.leaderboard.results import preference, select_runs
+from robustbench_xl.results import Run, discover_runs, metric_means, robust_outcomes
 from robustbench_xl.stats import mcnemar
 
 BASELINE_KIND = "rbx-check-baseline"
@@ -129,10 +130,6 @@ def load_baseline(path: str | Path) -> dict:
     return data
 
 
-def _outcomes(run: Run) -> dict[str, bool]:
-    return {ex["id"]: bool(ex.get("robust_correct")) for ex in run.valid_examples()}
-
-
 def baseline_from_results(results: str | Path) -> tuple[dict, list[str]]:
     """A baseline holding one comparable run per cell of ``results``, and the warnings met."""
     from robustbench_xl import __version__
@@ -146,12 +143,12 @@ def baseline_from_results(results: str | Path) -> tuple[dict, list[str]]:
     for run in sorted(chosen, key=lambda r: r.cell):
         if not run.complete:
             warnings.append(f"{run.path}: incomplete run stored in the baseline")
-        outcomes = _outcomes(run)
+        outcomes = robust_outcomes(run.examples)
         cells.append({
             "model": run.model, "lang": run.lang, "recipe": run.recipe, "recipe_version": run.recipe_version,
             "examples_fingerprint": run.fingerprint, "config_hash": run.config_hash, "complete": run.complete,
             "n_examples": len(outcomes),
-            "accuracy_under_attack": sum(outcomes.values()) / len(outcomes),
+            "accuracy_under_attack": metric_means(run.examples)["accuracy_under_attack"],
             "robust_correct": outcomes,
         })
     return {"kind": BASELINE_KIND, "schema_version": BASELINE_SCHEMA_VERSION,
@@ -190,7 +187,7 @@ def judge_cell(cell: dict, candidates: list[Run], max_drop: float, alpha: float,
         return verdict
     run = matching[0]
     verdict.path = str(run.path)
-    current = _outcomes(run)
+    current = robust_outcomes(run.examples)
     ids = [i for i in cell["robust_correct"] if i in current]
     if not ids:
         verdict.verdict, verdict.message = "not comparable", "no example id in common with the baseline"
@@ -202,16 +199,16 @@ def judge_cell(cell: dict, candidates: list[Run], max_drop: float, alpha: float,
     verdict.current_accuracy = sum(after) / len(ids)
     verdict.drop_points = 100 * (verdict.baseline_accuracy - verdict.current_accuracy)
     verdict.p_value, verdict.test, verdict.n_paired = test.p_value, test.method, len(ids)
-    change = (f"accuracy under attack {100 * verdict.baseline_accuracy:.1f}% -> {100 * verdict.current_accuracy:.1f}% "
+    change = (f"accuracy under attack {pct(verdict.baseline_accuracy)}% -> {pct(verdict.current_accuracy)}% "
               f"({signed(-verdict.drop_points / 100)} points) on {len(ids)} paired examples; "
-              f"{test.b} regressed, {test.c} fixed; McNemar ({test.method}) p = {test.p_value:.3g}")
+              f"{test.b} regressed, {test.c} fixed; McNemar ({test.method}) p = {p_brief(test.p_value)}")
     if verdict.drop_points > max_drop and test.p_value < alpha:
         verdict.verdict = "fail"
-        verdict.message = f"{change}: a drop of more than {max_drop:g} points with p < {alpha:g}"
+        verdict.message = f"{change}: a drop of more than {setting(max_drop)} points with p < {setting(alpha)}"
     else:
         verdict.verdict = "pass"
-        why = (f"drop within {max_drop:g} points" if verdict.drop_points <= max_drop
-               else f"p >= {alpha:g}, not a significant drop")
+        why = (f"drop within {setting(max_drop)} points" if verdict.drop_points <= max_drop
+               else f"p >= {setting(alpha)}, not a significant drop")
         verdict.message = f"{change}: {why}"
     return verdict
 
@@ -254,18 +251,17 @@ def print_report(report: CheckReport, console=None) -> None:
 
     console = console or Console()
     styles = {"pass": "green", "fail": "bold red", "missing": "yellow", "not comparable": "yellow"}
-    table = Table(title=f"rbx check: fail = drop > {report.max_drop:g} points and McNemar p < {report.alpha:g}",
+    table = Table(title=(f"rbx check: fail = drop > {setting(report.max_drop)} points and McNemar "
+                         f"p < {setting(report.alpha)}"),
                   title_justify="left")
     for name in ("Model", "Lang", "Recipe", "Baseline", "Now", "Drop", "n", "p", "Verdict"):
         table.add_column(name, justify="right" if name in ("Baseline", "Now", "Drop", "n", "p") else "left",
                          overflow="fold")
-    pct = lambda x: "–" if x is None else f"{100 * x:.1f}"  # noqa: E731
     for cell in report.cells:
         table.add_row(Text(cell.model), Text(cell.lang), Text(cell.recipe), Text(pct(cell.baseline_accuracy)),
                       Text(pct(cell.current_accuracy)),
                       Text(signed(None if cell.drop_points is None else cell.drop_points / 100)),
-                      Text(str(cell.n_paired) if cell.n_paired else "–"),
-                      Text("–" if cell.p_value is None else f"{cell.p_value:.3g}"),
+                      Text(count(cell.n_paired)), Text(p_brief(cell.p_value)),
                       Text(cell.verdict, style=styles[cell.verdict]))
     console.print(table)
     for warning in report.warnings:

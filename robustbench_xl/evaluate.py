@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 
+from robustbench_xl.attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from robustbench_xl.errors import RbxError
 from robustbench_xl.lang.languages import language_codes, validate_lang
 
@@ -58,10 +59,11 @@ def confusion_row(gold: list[int], predicted: list[int]) -> dict:
             "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn}}
 
 
-def evaluate_model(model: str | None = None, langs: str | list[str] = "all", dataset: str = "pawsx",
-                   split: str = "dev", n: int | None = None, seed: int = 0, batch_size: int = 32,
-                   max_length: int = 128, label_map: str | None = None, trust_remote_code: bool = False,
-                   device: str = "auto", columns: str | None = None, precision: str = "fp32",
+def evaluate_model(model: str | None = None, langs: str | list[str] = "all", dataset: str = DEFAULTS.dataset,
+                   split: str = DEFAULTS.split, n: int | None = None, seed: int = DEFAULTS.seed,
+                   batch_size: int = DEFAULTS.batch_size, max_length: int = DEFAULTS.max_length,
+                   label_map: str | None = None, trust_remote_code: bool = False, device: str = DEFAULTS.device,
+                   columns: str | None = None, precision: str = DEFAULTS.precision,
                    victim=None) -> dict:
     """Clean accuracy per language (see module doc); ``model=None`` is the default victim."""
     from robustbench_xl.data import load_examples

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import RbxError
+from .results import EXAMPLES_FILE, RUN_FILE, SUMMARY_FILE
 
 _CACHE_MARK = "/.cache/robustbench_xl/"
 _HOME = re.compile(r"^(/root|/home/[^/]+|/Users/[^/]+)(/|$)")
@@ -202,7 +203,7 @@ def _legacy_provenance(recorded: dict, summary: dict | None, model: ModelIdentit
 
 def _cell_folders(folder: Path) -> list[Path]:
     found = set()
-    for name in ("run.json", "summary.json"):
+    for name in (RUN_FILE, SUMMARY_FILE):
         for path in folder.rglob(name):
             if "_plans" not in path.relative_to(folder).parts:
                 found.add(path.parent)
@@ -210,18 +211,18 @@ def _cell_folders(folder: Path) -> list[Path]:
 
 
 def _migrate_cell(cell: Path, models: _Models, report: MigrationReport, dry_run: bool) -> None:
-    from .results import RUN_FILE, SUMMARY_FILE, write_json_atomic
+    from .results import write_json_atomic
     from .runner import config_hash, is_legacy_config
 
     run, summary = _read_json(cell / RUN_FILE), _read_json(cell / SUMMARY_FILE)
     recorded = (run or {}).get("config") or (summary or {}).get("config")
     name = cell.relative_to(report.folder).as_posix()
     if not isinstance(recorded, dict):
-        report.warnings.append(f"{cell}: no recorded config in run.json or summary.json; left as it is")
+        report.warnings.append(f"{cell}: no recorded config in {RUN_FILE} or {SUMMARY_FILE}; left as it is")
         return
     if run and summary and run.get("config_hash") != summary.get("config_hash"):
-        report.warnings.append(f"{cell}: run.json and summary.json record different config hashes; "
-                               "the run.json config is used")
+        report.warnings.append(f"{cell}: {RUN_FILE} and {SUMMARY_FILE} record different config hashes; "
+                               f"the {RUN_FILE} config is used")
     if not is_legacy_config(recorded):
         current = [d for d in (run, summary) if d is not None]
         if all(d.get("config_hash") == config_hash(d.get("config", recorded)) and "provenance" in d
@@ -241,7 +242,7 @@ def _migrate_cell(cell: Path, models: _Models, report: MigrationReport, dry_run:
             provenance = {**provenance, "versions": summary["versions"]}
     new_hash = config_hash(identity)
     checkpoint = (recorded.get("model") or {}).get("checkpoint")
-    examples = cell / "examples.jsonl"
+    examples = cell / EXAMPLES_FILE
     if checkpoint and examples.is_file() and checkpoint.encode() in examples.read_bytes():
         report.warnings.append(f"{examples}: names the checkpoint folder {checkpoint}; not rewritten")
     report.migrated.append(name)
@@ -309,7 +310,7 @@ def migrate_results(folder: str | Path, models: dict[str, str] | None = None, dr
     report = MigrationReport(folder)
     cells = _cell_folders(folder)
     if not cells:
-        raise RbxError(f"{folder}: no results (run.json / summary.json) below it")
+        raise RbxError(f"{folder}: no results ({RUN_FILE} / {SUMMARY_FILE}) below it")
     resolver = _Models(models)
     for cell in cells:
         _migrate_cell(cell, resolver, report, dry_run)

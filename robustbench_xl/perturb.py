@@ -17,13 +17,13 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import random
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .errors import RbxError
-from .lang import get_language, nfc, segment, validate_lang
+from .lang import get_language, nfc, validate_lang
+from .lang.word_diff import diff_texts
 from .recipes import load_cell_recipe
 
 COLUMN = "text"
@@ -37,15 +37,9 @@ class Perturbation:
 
 
 def _diff(lang: str, before: str, after: str) -> Perturbation:
-    old, new = segment(lang, before), segment(lang, after)
-    joiner = " " if get_language(lang).spaced else ""
-    edits, spans = [], []
-    matcher = difflib.SequenceMatcher(a=[w.text for w in old], b=[w.text for w in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        edits.append((joiner.join(w.text for w in old[i1:i2]), joiner.join(w.text for w in new[j1:j2])))
-        spans += [(w.start, w.end) for w in new[j1:j2]]
+    diff = diff_texts(lang, before, after)
+    edits = diff.edits(" " if get_language(lang).spaced else "")  # ja zh: words joined as written
+    spans = diff.changed_spans()
     # A reordering shows up as a deletion and an insertion of the same words: report it as a move.
     removed = [a for a, b in edits if a and not b]
     added = [b for a, b in edits if b and not a]

@@ -32,7 +32,7 @@ COMPONENTS: dict[str, dict[str, tuple[str, bool]]] = {
         "word-order": ("robustbench_xl.transformations.word_order:WordOrder", True),
         "code-switch": ("robustbench_xl.transformations.code_switch:CodeSwitch", True),
         "pivot-synonym": ("robustbench_xl.transformations.pivot_synonym:PivotSynonym", True),
-        "syntax-swap": ("robustbench_xl.transformations.syntax_swap:SyntaxSwap", True),
+        "syntax-swap": ("robustbench_xl.transformations.syntax.swap:SyntaxSwap", True),
     },
     "constraint": {
         "repeat-modification": ("textattack.constraints.pre_transformation:RepeatModification", False),

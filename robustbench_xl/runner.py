@@ -11,22 +11,21 @@ id) and with empty caches, so a resumed run ends byte-identical to an uninterrup
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # The identity functions live in cell_identity; they are re-exported here, where callers look for them.
+from .attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from .cell_identity import (_DEFAULT_PRECISIONS, NAMED_DATASETS, _data_identity, cell_config,  # noqa: F401
                             cell_provenance, config_hash, is_legacy_config, portable_path)
 from .errors import RbxError
 from .lang import validate_lang
 from .recipes import PAIR_COLUMNS, load_cell_recipe
-from .results import (EXAMPLES_FILE, RUN_FILE, SCHEMA_VERSION, SUMMARY_FILE, dumps_line, read_examples,
-                      repair_examples_file, summarize, write_json_atomic)
+from .results import (CellPaths, dumps_line, make_summary, new_record, read_examples, read_run_record,
+                      repair_examples_file, run_record, write_json_atomic)
 
 
 @dataclass
@@ -36,37 +35,24 @@ class AttackConfig:
     lang: str
     recipe: str
     model: str | None = None  # checkpoint folder, hub id or shipped victim id; None = default victim
-    dataset: str = "pawsx"
-    split: str = "dev"
-    n: int | None = 200
-    seed: int = 0
+    dataset: str = DEFAULTS.dataset
+    split: str = DEFAULTS.split
+    n: int | None = DEFAULTS.n
+    seed: int = DEFAULTS.seed
     ids: list[str] | None = None
-    query_budget: int = 500
-    batch_size: int = 32
-    max_length: int = 128
+    query_budget: int = DEFAULTS.query_budget
+    batch_size: int = DEFAULTS.batch_size
+    max_length: int = DEFAULTS.max_length
     perturb: str | None = None
-    out: str = "results"
+    out: str = DEFAULTS.out
     columns: str | None = None
     label_map: str | None = None
-    max_chars: int = 2000
+    max_chars: int = DEFAULTS.max_chars
     model_id: str | None = None
     trust_remote_code: bool = False
     target_lang: str | None = None  # code-switch recipes: write into this language (the recipe's default: None)
-    device: str = "auto"  # auto | cpu | cuda | cuda:N | mps: where the model runs (provenance only)
-    precision: str = "fp32"  # fp32 | bf16 | fp16 (autocast); in the cell's identity when not fp32
-
-
-@dataclass
-class CellPaths:
-    root: Path
-    examples: Path = field(init=False)
-    summary: Path = field(init=False)
-    run: Path = field(init=False)
-
-    def __post_init__(self):
-        self.examples = self.root / EXAMPLES_FILE
-        self.summary = self.root / SUMMARY_FILE
-        self.run = self.root / RUN_FILE
+    device: str = DEFAULTS.device  # auto | cpu | cuda | cuda:N | mps: where the model runs (provenance only)
+    precision: str = DEFAULTS.precision  # fp32 | bf16 | fp16 (autocast); in the cell's identity when not fp32
 
 
 def _check_writable(folder: Path) -> None:
@@ -101,15 +87,12 @@ def _probs(raw) -> list[float] | None:
 
 
 def _word_edits(lang: str, before: str, after: str) -> tuple[int, list[list[str]]]:
-    from .lang import words
+    """(words changed, [old, new] per change) for the record (:mod:`robustbench_xl.lang.word_diff`).
+    The words of one change are joined with one space in every language: what recorded results hold."""
+    from .lang.word_diff import diff_texts
 
-    a, b = words(lang, before), words(lang, after)
-    edits, changed = [], 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            edits.append([" ".join(a[i1:i2]), " ".join(b[j1:j2])])
-            changed += max(i2 - i1, j2 - j1)
-    return changed, edits
+    diff = diff_texts(lang, before, after)
+    return diff.edited_words, [list(edit) for edit in diff.edits(" ")]
 
 
 def load_cell_victim(config: AttackConfig, device: str | None = None):
@@ -167,7 +150,7 @@ class CellRunner:
                 path.unlink(missing_ok=True)
             existing = False
         if existing:
-            previous = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
+            previous = read_run_record(self.paths.root)
             if previous.get("config_hash") != self.config_hash:
                 hint = (f" (written before run identities were portable: rbx results migrate {self.paths.root})"
                         if is_legacy_config(previous.get("config")) else "")
@@ -184,8 +167,7 @@ class CellRunner:
             if [r["id"] for r in done] != expected:
                 raise RbxError(f"{self.paths.examples} does not match this sample's order; use --overwrite")
             return done
-        write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
-                                           "wall_time_s": 0.0, "provenance": self.provenance})
+        write_json_atomic(self.paths.run, run_record(self.cell_config, self.config_hash, 0.0, self.provenance))
         return []
 
     # -- one example -----------------------------------------------------------------------
@@ -193,13 +175,7 @@ class CellRunner:
         from .lang.attacked_text import MultilingualAttackedText
 
         c = self.config
-        record = {"id": example.id, "lang": self.lang, "status": "skipped", "skip_reason": None,
-                  "label": example.label,
-                  "original": {"sentence1": example.sentence1, "sentence2": example.sentence2},
-                  "perturbed": None, "pred_before": None, "pred_after": None, "prob_before": None,
-                  "prob_after": None, "clean_correct": None, "robust_correct": None, "queries": 0,
-                  "budget_exhausted": False, "words_total": 0, "words_perturbed": 0,
-                  "perturbed_share": None, "edits": []}
+        record = new_record(example.id, self.lang, example.label, example.sentence1, example.sentence2)
         columns = PAIR_COLUMNS if self.perturb == "both" else (self.perturb,)
         for s in (example.sentence1, example.sentence2):
             if not s.strip():
@@ -285,27 +261,18 @@ class CellRunner:
 
     def _finish(self, elapsed: float) -> dict:
         records, _ = read_examples(self.paths.examples)
-        run_info = json.loads(self.paths.run.read_text()) if self.paths.run.exists() else {}
+        run_info = read_run_record(self.paths.root)
         wall = round(float(run_info.get("wall_time_s", 0.0)) + elapsed, 3)
-        write_json_atomic(self.paths.run, {"config": self.cell_config, "config_hash": self.config_hash,
-                                           "wall_time_s": wall, "provenance": self.provenance})
-        summary = {
-            "schema_version": SCHEMA_VERSION,
-            "model": self.cell_config["model"],
-            "lang": self.lang,
-            "recipe": {"name": self.recipe.name, "version": self.recipe.version},
-            "seed": self.config.seed,
-            **summarize(records),
-            "wall_time_s": wall,
-            "config": self.cell_config,
-            "config_hash": self.config_hash,
-            "examples_fingerprint": self.sample.fingerprint,
-            "complete": len(records) == len(self.sample),
-            "dataset": {"source": self.sample.source, "dropped_untranslated": self.sample.dropped_untranslated,
-                        "problems": [str(p) for p in self.sample.problems[:20]],
-                        "n_problems": len(self.sample.problems)},
-            "provenance": self.provenance,
-        }
+        write_json_atomic(self.paths.run, run_record(self.cell_config, self.config_hash, wall, self.provenance))
+        summary = make_summary(
+            records, model=self.cell_config["model"], lang=self.lang,
+            recipe={"name": self.recipe.name, "version": self.recipe.version}, seed=self.config.seed,
+            wall_time_s=wall, config=self.cell_config, config_hash=self.config_hash,
+            examples_fingerprint=self.sample.fingerprint, complete=len(records) == len(self.sample),
+            dataset={"source": self.sample.source, "dropped_untranslated": self.sample.dropped_untranslated,
+                     "problems": [str(p) for p in self.sample.problems[:20]],
+                     "n_problems": len(self.sample.problems)},
+            provenance=self.provenance)
         write_json_atomic(self.paths.summary, summary)
         summary["results_dir"] = str(self.paths.root)
         return summary

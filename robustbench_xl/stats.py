@@ -10,7 +10,8 @@ Card
   ``StratifiedTable``), ``holm`` (Holm step-down adjusted p-values for a family of comparisons),
   ``above_rate_p`` (one-sided exact binomial test of a proportion against a rate, e.g. whether a
   victim beats its majority-class rate).
-  ``robustbench_xl/check.py`` and ``models/victim_card.py`` use these; keep no other copy.
+  ``results.py`` (Wilson intervals in ``summary.json``), ``evaluate.py``, ``check.py``, the leaderboard
+  and ``models/victim_card.py`` use these; keep no other copy (``tests/test_results_layer.py`` checks).
 - Languages: all (works on per-example outcomes, not on text).
 - Limits: McNemar is exact (two-sided binomial test on the discordant pairs, ``scipy.stats.binomtest``)
   when there are fewer than ``EXACT_BELOW`` = 25 discordant pairs, and the chi-square statistic with

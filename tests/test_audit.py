@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from robustbench_xl.audit import audit, collect, diff_segments, md_escape
-from robustbench_xl.cli_audit import app
+from robustbench_xl.cli.audit import app
 from robustbench_xl.errors import RbxError
 from robustbench_xl.runner import AttackConfig, attack
 

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "leaderboard"))
 import lb_simulate as sim  # noqa: E402
 
 from robustbench_xl.check import baseline_from_results, check, load_baseline, write_baseline  # noqa: E402
-from robustbench_xl.cli_leaderboard import check_app  # noqa: E402
+from robustbench_xl.cli.leaderboard import check_app  # noqa: E402
 from robustbench_xl.errors import RbxError  # noqa: E402
 
 CELL = ("xlmr-standard-s1", "en", "charswap")

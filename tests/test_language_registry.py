@@ -58,7 +58,7 @@ def test_every_language_has_every_fact_and_each_names_a_real_component(code):
     from robustbench_xl.lang.segment import SEGMENTERS
     from robustbench_xl.resources.lexicon import ANALYSER_WORD_CLASSES, NAME_OR_NUMBER_TESTS
     from robustbench_xl.transformations.char_noise import SCRIPT_EDITORS
-    from robustbench_xl.transformations.syntax_moves_cjk import GRAMMARS
+    from robustbench_xl.transformations.syntax.moves_cjk import GRAMMARS
 
     lang = LANGUAGES[code]
     assert lang.code == code and lang.name and isinstance(lang.order, int)
@@ -214,7 +214,7 @@ def test_victim_cards_evaluate_the_registered_languages_that_have_bundled_data(i
 
 
 def test_the_parsers_cli_lists_a_registered_language(italian):
-    from robustbench_xl.cli_parsing import app
+    from robustbench_xl.cli.parsers import app
 
     result = CliRunner().invoke(app, ["list"])
     assert result.exit_code == 0

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "leaderboard"))
 import lb_simulate as sim  # noqa: E402
 
-from robustbench_xl.cli_leaderboard import app  # noqa: E402
+from robustbench_xl.cli.leaderboard import app  # noqa: E402
 from robustbench_xl.errors import RbxError  # noqa: E402
 from robustbench_xl.leaderboard import build_leaderboard, compute_leaderboard  # noqa: E402
 from robustbench_xl.leaderboard.render_html import embed_json, render_html  # noqa: E402

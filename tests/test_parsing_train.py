@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from robustbench_xl import cli_parsing
+from robustbench_xl.cli import parsers as cli_parsing
 from robustbench_xl.errors import RbxError
 from robustbench_xl.parsing import evaluate_parser, get_pipeline, parse_texts, read_conllu, train_parser
 from robustbench_xl.parsing.pipelines import META_FILE

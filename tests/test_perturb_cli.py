@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from robustbench_xl.cli_perturb import app
+from robustbench_xl.cli.perturb import app
 from robustbench_xl.errors import RbxError
 from robustbench_xl.perturb import perturb
 from robustbench_xl.recipes import load_recipe

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from robustbench_xl.cli_plans import app
+from robustbench_xl.cli.plans import app
 from robustbench_xl.errors import RbxError
 from robustbench_xl.plans import run_plan
 
@@ -182,7 +182,7 @@ def _alive(pid: int) -> bool:
 
 
 def _start(plan: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "robustbench_xl.cli_plans", "run", str(plan), "--out", str(out),
+    return subprocess.Popen([sys.executable, "-m", "robustbench_xl", "run", str(plan), "--out", str(out),
                              "--workers", "2", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 

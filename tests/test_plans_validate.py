@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from robustbench_xl.cli_plans import app
+from robustbench_xl.cli.plans import app
 from robustbench_xl.errors import RbxError
 from robustbench_xl.models.victims import list_victims
 from robustbench_xl.plans import expand_plan, load_plan, parse_plan, registry_problems, select_shard
@@ -162,7 +162,7 @@ def test_cli_validate_lists_every_problem(tmp_path, ckpt):
 def test_invalid_plan_exits_2_before_any_work(tmp_path, ckpt):
     path = write_plan(tmp_path, "models: [./ckpt-a]\nlanguages: [de]\nrecipes: [no-such-recipe]\n")
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "robustbench_xl.cli_plans", "run", str(path), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "robustbench_xl", "run", str(path), "--out", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1].startswith(f"error: {path}: recipes[0]: unknown recipe")

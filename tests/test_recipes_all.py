@@ -29,7 +29,7 @@ def _parser_or_skip(lang):
 
 def test_all_lists_every_family_and_builds_them_per_language():
     from robustbench_xl.recipes import load_recipe
-    from robustbench_xl.transformations.syntax_swap import SyntaxSwap
+    from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     recipe = load_recipe("all")
     assert recipe.version == 3
@@ -45,7 +45,7 @@ def test_all_lists_every_family_and_builds_them_per_language():
 
 def test_syntax_part_moves_subtrees_of_a_sentence_another_family_edited(rbx_home):
     from robustbench_xl.recipes import load_recipe
-    from robustbench_xl.transformations.syntax_swap import SyntaxSwap
+    from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     _parser_or_skip("ko")
     ta = import_textattack()

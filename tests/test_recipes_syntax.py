@@ -17,8 +17,9 @@ from robustbench_xl.errors import RbxError
 from robustbench_xl.lang.attacked_text import MultilingualAttackedText
 from robustbench_xl.offline import import_textattack
 from robustbench_xl.parsing import read_conllu, read_conllu_text
-from robustbench_xl.transformations.syntax_moves import Sent, find_moves, rewrite
-from robustbench_xl.transformations.syntax_swap import TREES_ATTR, SyntaxSwap
+from robustbench_xl.transformations.syntax.moves import find_moves
+from robustbench_xl.transformations.syntax.swap import TREES_ATTR, SyntaxSwap
+from robustbench_xl.transformations.syntax.tree_tools import Sent, rewrite
 
 LANGS = ("ko", "ja", "zh", "de", "en", "fr", "es")
 

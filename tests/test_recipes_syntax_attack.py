@@ -39,7 +39,7 @@ def test_each_original_sentence_is_parsed_once_then_comes_from_the_cache(rbx_hom
     from robustbench_xl.data import load_examples
     from robustbench_xl.parsing import PARSE_COUNTERS, ParseCache
     from robustbench_xl.parsing.cache import cache_key
-    from robustbench_xl.transformations.syntax_swap import SyntaxSwap
+    from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     source = parser_or_skip("ko")
     examples = load_examples("pawsx", "ko", "dev", n=6, seed=11).examples
@@ -95,7 +95,7 @@ def test_attack_end_to_end_with_the_shipped_parser(tmp_path, xlmr_checkpoint, la
             assert after_text != before_text and _bag(lang, after_text) == _bag(lang, before_text)
     # The parser and the moves give candidates on real PAWS-X sentences (the attack above may
     # have drawn three sentences without a safe move, or a random model that gives up at once).
-    from robustbench_xl.transformations.syntax_swap import move_coverage
+    from robustbench_xl.transformations.syntax.swap import move_coverage
 
     assert move_coverage(lang, n=100, seed=0)["with_move"] >= 1
 
@@ -104,7 +104,7 @@ def test_a_phrase_moved_and_moved_back_is_not_a_new_sentence(rbx_home):
     """v2: in ja (joined without spaces) moving a phrase and moving it back used to give the original
     words in the original order minus one space ("で 3 日" -> "で3 日"), which v1 offered as an edit."""
     from robustbench_xl.perturb import perturb
-    from robustbench_xl.transformations.syntax_moves import order_key
+    from robustbench_xl.transformations.syntax.tree_tools import order_key
 
     parser_or_skip("ja")
     text = "イエスは魚の腹の中で 3 日を過ごし、ヨナは墓で 3 日過ごします。"  # PAWS-X ja dev 117

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.testing import CliRunner
 
-from robustbench_xl import cli_models
+from robustbench_xl.cli import models as cli_models
 from robustbench_xl.models.victims import DEFAULT_VICTIM
 
 

@@ -1,7 +1,8 @@
 """At most a share of each sentence's words may be edited, counted per sentence, splits and merges included.
 
 What: a TextAttack constraint comparing every sentence of a candidate with the same sentence of the
-original pair. Words are aligned with ``difflib`` (not position by position), so a Korean spacing
+original pair. Words are aligned by :mod:`robustbench_xl.lang.word_diff` (difflib, not position by
+position; the alignment the runner records and the audit shows), so a Korean spacing
 error that splits or merges eojeol, or an edit that changes a sentence's word count, costs only the
 words it touches (a split or merge costs 2), not every word after it. TextAttack's
 ``MaxWordsPerturbed`` compares positions and divides by the words of the whole pair, so for a pair it
@@ -19,21 +20,12 @@ Example: in a 12-word sentence with ``max_percent: 0.2``, a candidate may change
 
 from __future__ import annotations
 
-import difflib
 import math
 
+from ..lang.word_diff import edited_words
 from ..offline import import_textattack
 
 _Constraint = import_textattack().constraints.Constraint
-
-
-def edited_words(before: list[str], after: list[str]) -> int:
-    """Words changed between two word lists (aligned; a 1->2 or 2->1 replacement counts 2)."""
-    changed = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
-        if tag != "equal":
-            changed += max(i2 - i1, j2 - j1)
-    return changed
 
 
 class SentenceEditBudget(_Constraint):

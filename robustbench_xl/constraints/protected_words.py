@@ -6,7 +6,9 @@ on names, dates and quantities ("from A to B" vs "from B to A", "1983" vs "1938"
 changes the meaning.
 
 Languages and the name heuristic (by the registry's facts: Latin script or not, nouns
-capitalised or not, the analyser, spacing):
+capitalised or not, the analyser, spacing; the rule itself is
+:func:`robustbench_xl.lang.names.is_protected`, shared with word-order, char-noise and, for
+proper nouns, the dictionary transformations):
 * en es fr: a capitalised word that does not start the sentence, or that does but is not in
   simplemma's dictionary once lower-cased (Kathy, Timora);
 * de: capitalised words are too common (all nouns), so only words in ALL CAPS, with internal
@@ -14,9 +16,9 @@ capitalised or not, the analyser, spacing):
   Beale, Noctuidae; a name that is also a German word, such as Peter, stays editable);
 * ko ja zh: any word written in Latin script (names in PAWS-X translations are often kept in Latin
   script, e.g. ``Four Rivers 위원회``), plus proper nouns found by each language's analyser, on the
-  word alone: ko kiwipiepy ``NNP`` (뉴욕에서), ja Sudachi ``固有名詞`` (ケイシー, アメリカ), zh jieba
-  ``nr/ns/nt/nz`` (凯西, 美国); and in ja and zh any word joined to the next or previous one by a name
-  separator (・ or ·), as in ピート・ビール and 皮特·比尔.
+  word alone: ko kiwipiepy ``NNP`` in any morpheme (뉴욕에서, 그린베이에서), ja Sudachi
+  ``固有名詞`` (ケイシー, アメリカ), zh jieba ``nr/ns/nt/nz`` (凯西, 美国); and in ja and zh any word
+  joined to the next or previous one by a name separator (・ or ·), as in ピート・ビール and 皮特·比尔.
 
 Limits: a heuristic, not an NER model: it over-protects rather than under-protects, yet a
 transliterated name the dictionaries do not know (ショーニー) can slip through.
@@ -26,83 +28,13 @@ Example: in "Kathy moved from Paris to Lyon in 1983", only "moved", "from", "to"
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import regex
-
 from ..lang import get_language
+# The name rule lives in the language layer (plain Python); re-exported here, where callers look.
+from ..lang.names import (NAME_SEPARATORS, PROPER_NOUN_TESTS, has_number, is_known,  # noqa: F401
+                          is_proper_noun, is_protected, next_to_name_separator)
 from ..offline import import_textattack
 
 _PreTransformationConstraint = import_textattack().constraints.PreTransformationConstraint
-_LATIN = regex.compile(r"\p{Latin}")
-_INNER_CAPITAL = regex.compile(r".\p{Lu}")
-NAME_SEPARATORS = "・·•‧"
-_ZH_NAME_FLAGS = ("nr", "ns", "nt", "nz")
-
-
-def has_number(word: str) -> bool:
-    return any(ch.isdigit() or ch.isnumeric() for ch in word)
-
-
-def _kiwi_proper_noun(word: str) -> bool:
-    from ..lang.segment import kiwi
-
-    tokens = kiwi().tokenize(word)
-    return bool(tokens) and tokens[0].tag == "NNP"
-
-
-def _sudachi_proper_noun(word: str) -> bool:
-    from ..lang.segment import sudachi
-
-    return any(m.part_of_speech()[1] == "固有名詞" for m in sudachi("C").tokenize(word))
-
-
-def _jieba_proper_noun(word: str) -> bool:
-    from ..lang.segment import jieba_posseg
-
-    return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in jieba_posseg().lcut(word))
-
-
-# The registry's ``analyser`` fact -> its proper-noun test (the "ud" analyser has none: case tells).
-PROPER_NOUN_TESTS = {
-    "kiwipiepy": _kiwi_proper_noun,
-    "sudachi": _sudachi_proper_noun,
-    "jieba": _jieba_proper_noun,
-}
-
-
-@lru_cache(maxsize=100_000)
-def is_proper_noun(word: str, lang: str) -> bool:
-    """True when ``lang``'s analyser tags ``word`` (analysed alone) as a proper noun."""
-    test = PROPER_NOUN_TESTS.get(get_language(lang).analyser)
-    return bool(test and test(word))
-
-
-def is_protected(word: str, lang: str, first_in_sentence: bool) -> bool:
-    if has_number(word):
-        return True
-    language = get_language(lang)
-    if not language.latin:
-        return bool(_LATIN.search(word)) or is_proper_noun(word, lang)
-    if not word[:1].isupper():
-        return False
-    if language.capitalises_nouns:
-        return (len(word) > 1 and word.isupper()) or bool(_INNER_CAPITAL.search(word)) or not is_known(word, lang)
-    return not first_in_sentence or not is_known(word.lower(), lang)
-
-
-@lru_cache(maxsize=100_000)
-def is_known(word: str, lang: str) -> bool:
-    """True when simplemma's dictionary for ``lang`` has ``word`` (names are mostly absent)."""
-    import simplemma
-
-    return simplemma.is_known(word, lang=lang)
-
-
-def _next_to_name_separator(text: str, span: tuple[int, int]) -> bool:
-    start, end = span
-    return (start > 0 and text[start - 1] in NAME_SEPARATORS) or (end < len(text) and text[end:end + 1]
-                                                                  and text[end] in NAME_SEPARATORS)
 
 
 def protected_positions(text, column: int, lang: str) -> set[int]:
@@ -112,7 +44,7 @@ def protected_positions(text, column: int, lang: str) -> set[int]:
     spans = getattr(text, "_spans", None)
     if not get_language(lang).spaced and spans is not None:  # unspaced text joins name parts with ・ / ·
         column_text = list(text._text_input.values())[column]
-        out |= {k for k, span in enumerate(spans[column]) if _next_to_name_separator(column_text, span)}
+        out |= {k for k, span in enumerate(spans[column]) if next_to_name_separator(column_text, span)}
     return out
 
 

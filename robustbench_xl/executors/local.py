@@ -7,7 +7,9 @@ of the model it already holds (workers keep their loaded victims between cells).
 worker runs which cell, so a worker that dies (killed, out of memory) fails only that cell; the cell is
 retried once in a fresh worker (it resumes from its ``examples.jsonl``). Workers die with the parent
 (``PR_SET_PDEATHSIG`` on Linux, a watchdog thread elsewhere), so a killed ``rbx run`` leaves no orphan
-appending to a results file.
+appending to a results file. Given ``gpus`` (:func:`.gpus.worker_gpus`), worker *i* runs with
+``CUDA_VISIBLE_DEVICES`` set to one of them, round robin, and a worker that replaces a dead one takes
+its GPU; without, nothing about the CPU path changes.
 Limits: one machine; for many machines use shards or the Ray executor.
 Example::
 
@@ -62,7 +64,9 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="rbx-parent-watch").start()
 
 
-def _worker_main(index: int, threads: int, tasks, results, parent_pid: int) -> None:
+def _worker_main(index: int, threads: int, tasks, results, parent_pid: int, gpu: str | None = None) -> None:
+    if gpu is not None:  # before anything imports torch: inside this worker, cuda is that one GPU
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpu
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .task import set_threads
@@ -72,7 +76,8 @@ def _worker_main(index: int, threads: int, tasks, results, parent_pid: int) -> N
         task = tasks.get()
         if task is None:
             return
-        results.put((index, run_cell(task)))
+        result = run_cell(task)
+        results.put((index, result if gpu is None else {**result, "gpu": gpu}))
 
 
 def _death_note(exitcode: int | None) -> str:
@@ -87,10 +92,11 @@ def _death_note(exitcode: int | None) -> str:
 class LocalPool:
     """N spawn-context worker processes, one cell each at a time."""
 
-    def __init__(self, workers: int, threads: int | None = None, retries: int = 1):
+    def __init__(self, workers: int, threads: int | None = None, retries: int = 1, gpus: list[str] | None = None):
         self.workers = max(1, int(workers))
         self.threads = threads
         self.retries = retries
+        self.gpus = list(gpus or [])
 
     def execute(self, tasks: list[dict]) -> Iterator[dict]:
         import multiprocessing as mp
@@ -104,15 +110,19 @@ class LocalPool:
         procs: dict[int, tuple] = {}  # index -> (process, task queue)
         busy: dict[int, dict] = {}
         last_model: dict[int, str | None] = {}  # worker -> model of its last cell (it keeps it loaded)
+        gpu_of: dict[int, str] = {}  # worker -> its GPU (only when the pool has GPUs)
         next_index = 0
 
         def start():
             nonlocal next_index
             inbox = ctx.SimpleQueue()
+            gpu = self._free_gpu([gpu_of[i] for i in procs if i in gpu_of])
             proc = ctx.Process(target=_worker_main, name=f"rbx-worker-{next_index}", daemon=True,
-                               args=(next_index, threads, inbox, results, os.getpid()))
+                               args=(next_index, threads, inbox, results, os.getpid(), gpu))
             proc.start()
             procs[next_index] = (proc, inbox)
+            if gpu is not None:
+                gpu_of[next_index] = gpu
             next_index += 1
 
         try:
@@ -133,6 +143,12 @@ class LocalPool:
                 yield result
         finally:
             self._stop(procs, busy)
+
+    def _free_gpu(self, taken: list[str]) -> str | None:
+        """The GPU that the fewest live workers hold (round robin from the first); None without GPUs."""
+        if not self.gpus:
+            return None
+        return min(self.gpus, key=lambda gpu: (taken.count(gpu), self.gpus.index(gpu)))
 
     @staticmethod
     def _next_for(pending: deque, model: str | None) -> dict:

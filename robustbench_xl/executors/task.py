@@ -17,7 +17,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import traceback
@@ -95,11 +94,10 @@ def victim_for(config) -> object:
 
 
 def _already_complete(runner) -> bool:
-    from ..results import read_examples
+    from ..results import read_examples, read_summary
 
-    try:
-        summary = json.loads(runner.paths.summary.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    summary = read_summary(runner.paths.root)
+    if summary is None:
         return False
     if summary.get("complete") is not True or summary.get("config_hash") != runner.config_hash:
         return False

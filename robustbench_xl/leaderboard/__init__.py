@@ -1,8 +1,10 @@
 """The leaderboard: model registry + attack results -> statistics -> terminal, README.md, JSON, HTML.
 
-Modules: ``registry`` (schema of ``leaderboard/models/<id>.yaml``), ``results`` (reading results
-folders, choosing comparable runs), ``robustbench_xl.stats`` (bootstrap, Wilson, McNemar, CMH, Holm; shared with the runner and the gate), ``compare`` (STILTs vs
-standard), ``build`` (the API), ``render_terminal`` / ``render_markdown`` / ``render_html``.
+Modules: ``registry`` (schema of ``leaderboard/models/<id>.yaml``), ``results`` (choosing comparable
+runs; reading results folders and per-example metrics are ``robustbench_xl.results``),
+``robustbench_xl.stats`` (bootstrap, Wilson, McNemar, CMH, Holm; shared with the runner and the
+gate), ``compare`` (STILTs vs standard), ``build`` (the API), ``format`` (number formats shared with
+the gate), ``render_terminal`` / ``render_markdown`` / ``render_html``.
 
 Example::
 

@@ -12,7 +12,8 @@ Card
   low-resource.
 - Metrics (fractions in JSON, percentages on screen): clean accuracy and accuracy under attack over
   ``n_examples`` (attacked + misclassified), attack success rate and mean queries over attacked
-  examples, mean perturbed-word share over successful attacks.
+  examples, mean perturbed-word share over successful attacks; the per-example values are
+  ``results.metric_values``, bootstrapped here.
 - Limits: nothing is mixed across examples fingerprints or recipe versions; such runs and duplicates
   are listed in ``not_comparable`` with the reason. A model with results but no registry entry is
   shown with regime ``unregistered`` (and a warning) and left out of the STILTs comparison; so is a
@@ -31,14 +32,13 @@ from pathlib import Path
 from robustbench_xl.lang import display_key, is_low_resource, low_resource_codes
 from robustbench_xl.leaderboard import compare
 from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
-from robustbench_xl.leaderboard.results import Exclusion, Run, discover_runs, select_runs
+from robustbench_xl.leaderboard.results import Exclusion, select_runs
+from robustbench_xl.results import METRICS, Run, adversarial_pairs, discover_runs, metric_values, summary_mismatches
 from robustbench_xl.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
 
 LEADERBOARD_SCHEMA_VERSION = 2
 UNREGISTERED = "unregistered"
 EXAMPLES_PER_CELL = 3
-METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate",
-           "mean_perturbed_share", "mean_queries")
 
 
 @dataclass
@@ -82,52 +82,9 @@ def cell_metrics(run: Run, settings: dict) -> tuple[dict, list[str]]:
     """Metrics with bootstrap intervals for one run, and warnings when the summary disagrees."""
     boot = {"confidence": settings["confidence"], "n_resamples": settings["n_resamples"],
             "seed": settings["bootstrap_seed"]}
-    valid = run.valid_examples()
-    attacked = [ex for ex in valid if ex["status"] in ("succeeded", "failed")]
-    succeeded = [ex for ex in attacked if ex["status"] == "succeeded"]
-    values = {
-        "clean_accuracy": [float(bool(ex.get("clean_correct"))) for ex in valid],
-        "accuracy_under_attack": [float(bool(ex.get("robust_correct"))) for ex in valid],
-        "attack_success_rate": [float(ex["status"] == "succeeded") for ex in attacked],
-        "mean_perturbed_share": [_share(ex) for ex in succeeded if _share(ex) is not None],
-        "mean_queries": [float(ex.get("queries") or 0) for ex in attacked],
-    }
+    values = metric_values(run.examples)
     metrics = {name: bootstrap_interval(values[name], **boot).to_json() for name in METRICS}
-    warnings = []
-    if run.complete:
-        for name in ("clean_accuracy", "accuracy_under_attack"):
-            stated, computed = run.summary.get(name), metrics[name]["value"]
-            if isinstance(stated, (int, float)) and computed is not None and abs(stated - computed) > 1e-6:
-                warnings.append(f"{run.path}: summary.json says {name} = {stated:.4f} but examples.jsonl "
-                                f"gives {computed:.4f}; the examples are used")
-    return metrics, warnings
-
-
-def _share(example: dict) -> float | None:
-    share = example.get("perturbed_share")
-    if isinstance(share, (int, float)):
-        return float(share)
-    total, changed = example.get("words_total"), example.get("words_perturbed")
-    if isinstance(total, int) and total > 0 and isinstance(changed, int):
-        return changed / total
-    return None
-
-
-def example_pairs(run: Run, limit: int = EXAMPLES_PER_CELL) -> list[dict]:
-    """The first ``limit`` successful adversarial pairs of a run, for the page and JSON."""
-    pairs = []
-    for ex in run.examples:
-        if ex.get("status") != "succeeded" or not isinstance(ex.get("perturbed"), dict):
-            continue
-        pairs.append({
-            "id": ex["id"], "label": ex.get("label"),
-            "original": ex.get("original"), "perturbed": ex.get("perturbed"),
-            "edits": ex.get("edits") or [], "pred_before": ex.get("pred_before"),
-            "pred_after": ex.get("pred_after"), "perturbed_share": _share(ex),
-        })
-        if len(pairs) == limit:
-            break
-    return pairs
+    return metrics, summary_mismatches(run, {name: metrics[name]["value"] for name in METRICS})
 
 
 def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict) -> tuple[list[dict], list[str]]:
@@ -136,7 +93,6 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
         entry = registry[run.model]
         metrics, metric_warnings = cell_metrics(run, settings)
         warnings.extend(metric_warnings)
-        counts = run.summary.get("counts") or {}
         cells.append({
             "model": run.model, "display_name": entry.display_name, "base_model": entry.base_model,
             "regime": entry.regime, "intermediate_task": entry.intermediate_task, "seed": entry.seed,
@@ -146,9 +102,9 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
             "examples_fingerprint": run.fingerprint, "attack_seed": run.seed,
             "complete": run.complete, "path": str(run.path),
             "n_examples": metrics["clean_accuracy"]["n"],
-            "skipped_by_reason": counts.get("skipped_by_reason") or {},
+            "skipped_by_reason": run.skipped_by_reason,
             "metrics": metrics,
-            "examples": example_pairs(run),
+            "examples": adversarial_pairs(run.examples, EXAMPLES_PER_CELL),
         })
     return cells, warnings
 
@@ -229,9 +185,7 @@ def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path
     for run in runs:
         if run.model in registry or run.model in extra:
             continue
-        checkpoint = ((run.summary.get("model") or {}).get("checkpoint")  # results written before 0.2
-                      or (run.summary.get("provenance") or {}).get("checkpoint") or "")
-        extra[run.model] = ModelEntry(id=run.model, display_name=run.model, checkpoint=str(checkpoint),
+        extra[run.model] = ModelEntry(id=run.model, display_name=run.model, checkpoint=run.checkpoint,
                                       base_model="unknown", regime=UNREGISTERED, seed=None, training_data="")
         warnings.append(f"{run.path}: model {run.model!r} has no registry entry {models / (run.model + '.yaml')}; "
                         f"shown as '{UNREGISTERED}' and left out of the STILTs comparison")

@@ -40,9 +40,9 @@ from dataclasses import dataclass
 from statistics import mean, stdev
 
 from robustbench_xl.leaderboard.registry import REGIMES, ModelEntry
-from robustbench_xl.leaderboard.results import Run
-from robustbench_xl.stats import (bootstrap_interval, bootstrap_ratio_difference, holm, mcnemar,
-                                              stratified_mcnemar)
+from robustbench_xl import results
+from robustbench_xl.results import Run
+from robustbench_xl.stats import bootstrap_interval, bootstrap_ratio_difference, holm, mcnemar, stratified_mcnemar
 
 DELTAS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate")
 
@@ -74,15 +74,12 @@ def group_arms(runs: list[Run], registry: dict[str, ModelEntry]) -> dict[ArmKey,
 
 
 def outcomes(run: Run) -> dict[str, dict[str, bool]]:
-    """Per valid example id: clean and robust correctness, attacked (= classified correctly), succeeded."""
-    return {ex["id"]: {"clean": bool(ex.get("clean_correct")), "robust": bool(ex.get("robust_correct")),
-                       "attacked": ex["status"] in ("succeeded", "failed"),
-                       "succeeded": ex["status"] == "succeeded"}
-            for ex in run.valid_examples()}
+    """Per valid example id: clean and robust correctness, attacked, succeeded (``results.outcomes``)."""
+    return results.outcomes(run.examples)
 
 
 def robust_outcomes(run: Run) -> dict[str, bool]:
-    return {i: o["robust"] for i, o in outcomes(run).items()}
+    return results.robust_outcomes(run.examples)
 
 
 def shared_ids(runs: list[Run]) -> list[str]:

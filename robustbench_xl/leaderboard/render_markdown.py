@@ -17,70 +17,14 @@ Card
 from __future__ import annotations
 
 from robustbench_xl.leaderboard.build import lang_key
+from robustbench_xl.leaderboard.format import (arm_text, delta_text, discordant, interval, lang_label, p_value,
+                                               pool_label, signed, test_label)
 
 
 def esc(value: object) -> str:
     text = "" if value is None else str(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
     return " ".join(text.split())
-
-
-def number(x: float | None, digits: int = 1, scale: float = 100) -> str:
-    """``scale * x`` rounded, never shown as ``-0.0``; ``–`` for a missing value."""
-    if x is None:
-        return "–"
-    text = f"{scale * x:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def pct(x: float | None, digits: int = 1) -> str:
-    return number(x, digits)
-
-
-def interval(metric: dict, scale: float = 100, digits: int = 1) -> str:
-    if metric.get("value") is None:
-        return "–"
-    return (f"{number(metric['value'], digits, scale)} "
-            f"[{number(metric['low'], digits, scale)}, {number(metric['high'], digits, scale)}]")
-
-
-def signed(x: float | None) -> str:
-    text = number(x)
-    return text if text in ("–", "0.0") or text.startswith("-") else "+" + text
-
-
-def fmt_p(p: float | None) -> str:
-    if p is None:
-        return "–"
-    return f"{p:.1e}" if p < 0.001 else f"{p:.3f}"
-
-
-def lang_label(lang: str, low: list[str]) -> str:
-    return f"{lang} †" if lang in low else lang
-
-
-def delta_text(delta: dict | None) -> str:
-    """``+1.5 [-0.5, 3.5]``: a STILTs-minus-standard difference in points with its interval."""
-    if not delta or delta.get("value") is None:
-        return "–"
-    text = signed(delta["value"])
-    if delta.get("low") is not None and delta.get("high") is not None:
-        text += f" [{pct(delta['low'])}, {pct(delta['high'])}]"
-    return text
-
-
-def test_label(method: str | None) -> str:
-    """Short name of the test that gave a row's p: ``exact``, ``χ²`` or ``–``."""
-    if not method or method == "no discordant pairs":
-        return "–"
-    return "exact" if "exact" in method else "χ²"
-
-
-def pool_label(row: dict, low: list[str]) -> str:
-    """A comparison row's languages: ``ja †`` or, pooled, ``ja ko zh †``."""
-    if len(row.get("langs") or [row["lang"]]) == 1:
-        return lang_label(row["lang"], low)
-    return " ".join(row["langs"]) + (" †" if row["low_resource"] else "")
 
 
 def model_name(cell_or_entry: dict) -> str:
@@ -95,14 +39,13 @@ def comparison_rows(rows: list[dict], low: list[str]) -> tuple[list[str], list[l
     out = []
     for c in rows:
         asr = c["deltas"]["attack_success_rate"]
-        discordant = f"{c['stilts_only']} / {c['standard_only']}" if c["stilts_only"] is not None else "–"
         out.append([f"{esc(c['base_model'])} ({esc(c['intermediate_task'])})", esc(c["recipe"]),
                     esc(pool_label(c, low)), str(c["n_seed_pairs"]), str(c["n_paired"]),
                     arm_text(c["standard"]), arm_text(c["stilts"]),
                     delta_text(c["deltas"]["clean_accuracy"]), delta_text(c["deltas"]["accuracy_under_attack"]),
                     delta_text(asr) + f" (n {asr.get('n_standard', '–')}/{asr.get('n_stilts', '–')})",
-                    discordant, test_label(c["test"]), fmt_p(c["p_value"]),
-                    fmt_p(c["p_holm"]) + (" **\\***" if c["significant"] else "")])
+                    discordant(c["stilts_only"], c["standard_only"]), test_label(c["test"]), p_value(c["p_value"]),
+                    p_value(c["p_holm"]) + (" **\\***" if c["significant"] else "")])
     if len({(c["base_model"], c["intermediate_task"]) for c in rows}) == 1:
         return header[1:], [row[1:] for row in out], {2, 3, 4, 5, 6, 7, 8, 9, 11, 12}
     return header, out, {3, 4, 5, 6, 7, 8, 9, 10, 12, 13}
@@ -115,13 +58,6 @@ def exclusions_note(rows: list[dict]) -> str | None:
     parts = ([f"not learned (registry `learned: false`, shown in the model table): {', '.join(left)}"] if left else [])
     parts += [f"without a partner seed: {', '.join(lone)}"] if lone else []
     return "Left out of every comparison: " + "; ".join(parts) + "." if parts else None
-
-
-def arm_text(arm: dict) -> str:
-    text = pct(arm["mean"])
-    if arm.get("std") is not None:
-        text += f" ± {pct(arm['std'])}"
-    return f"{text} ({len(arm['seeds'])} seed{'s' if len(arm['seeds']) != 1 else ''})"
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
@@ -224,8 +160,8 @@ def seed_pair_section(rows: list[dict], low: list[str]) -> list[str]:
             test, d = pair["mcnemar"], pair["deltas"]
             table.append([esc(c["recipe"]), lang_label(esc(pair["lang"]), low), f"{esc(pair['standard_model'])} / {esc(pair['stilts_model'])}", str(pair["n"]),
                           signed(d["clean_accuracy"]), signed(d["accuracy_under_attack"]),
-                          signed(d["attack_success_rate"]), f"{test['first_only']} / {test['second_only']}",
-                          test_label(test["method"]), fmt_p(test["p_value"])])
+                          signed(d["attack_success_rate"]), discordant(test["first_only"], test["second_only"]),
+                          test_label(test["method"]), p_value(test["p_value"])])
     out += _table(["Recipe", "Lang", "Standard / STILTs", "n", "Δ clean", "Δ under attack",
                    "Δ attack success", "S/T", "Test", "p"], table, right={3, 4, 5, 6, 7, 9})
     return out + ["", "Unadjusted p; each row's CMH test above combines its seed pairs (the pooled rows "

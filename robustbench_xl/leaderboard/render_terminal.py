@@ -15,8 +15,9 @@ Card
 from __future__ import annotations
 
 from robustbench_xl.leaderboard.build import lang_key
-from robustbench_xl.leaderboard.render_markdown import (delta_text, exclusions_note, fmt_p, lang_label, number,
-                                                       pct, pool_label)
+from robustbench_xl.leaderboard.format import (delta_text, discordant, lang_label, mean_std, p_value, pool_label,
+                                               short_interval)
+from robustbench_xl.leaderboard.render_markdown import exclusions_note
 
 
 def print_leaderboard(data: dict, console=None) -> None:
@@ -64,7 +65,7 @@ def print_leaderboard(data: dict, console=None) -> None:
             by_lang = {c["lang"]: c for c in of_recipe if c["model"] == model}
             learned = next(c for c in of_recipe if c["model"] == model).get("learned", True) is not False
             table.add_row(Text(model + ("" if learned else " (not learned)")), *[
-                Text(_short(by_lang[lang]["metrics"]["accuracy_under_attack"]) if lang in by_lang else "–")
+                Text(short_interval(by_lang[lang]["metrics"]["accuracy_under_attack"]) if lang in by_lang else "–")
                 for lang in langs])
         console.print(table)
     if data["not_comparable"]:
@@ -90,22 +91,11 @@ def _comparison_table(title: str, rows: list[dict], low: list[str]):
         style = ("bold green" if c["significant"] and c["difference"] > 0 else "bold red" if c["significant"] else "")
         table.add_row(
             Text(c["recipe"]), Text(pool_label(c, low)), Text(str(c["n_seed_pairs"])), Text(str(c["n_paired"])),
-            Text(_mean_std(c["standard"])), Text(_mean_std(c["stilts"])),
+            Text(mean_std(c["standard"]["mean"], c["standard"].get("std"), "±")),
+            Text(mean_std(c["stilts"]["mean"], c["stilts"].get("std"), "±")),
             Text(delta_text(d["clean_accuracy"])), Text(delta_text(d["accuracy_under_attack"]), style=style),
             Text(delta_text(d["attack_success_rate"])),
-            Text(f"{c['stilts_only']}/{c['standard_only']}" if c["stilts_only"] is not None else "–"),
-            Text(fmt_p(c["p_value"])), Text(fmt_p(c["p_holm"]) + (" *" if c["significant"] else ""), style=style))
+            Text(discordant(c["stilts_only"], c["standard_only"], "/")),
+            Text(p_value(c["p_value"])), Text(p_value(c["p_holm"]) + (" *" if c["significant"] else ""), style=style))
     return table
 
-
-def _mean_std(arm: dict) -> str:
-    return pct(arm["mean"]) + (f"±{pct(arm['std'])}" if arm.get("std") is not None else "")
-
-
-def _short(metric: dict) -> str:
-    """``45.5 (36–56)``: the value and its interval rounded to whole points, to fit a terminal."""
-    if metric.get("value") is None:
-        return "–"
-    low, high = metric["low"], metric["high"]
-    bounds = "" if low is None or high is None else f" ({number(low, 0)}–{number(high, 0)})"
-    return f"{number(metric['value'])}{bounds}"

@@ -69,6 +69,9 @@ class TrainSettings:
     group_by_length: bool = True  # length-grouped batches (faster on CPU; see docs/victims.md for the cost)
     intermediate_lr: float | None = None  # None: the PAWS learning rate
     intermediate_max_steps: int | None = None  # UD optimizer steps (overrides intermediate_epochs)
+    # STILTs: carry the embeddings and encoder layers below N from the intermediate phase; None = all.
+    # The upper layers start from the base, whose <s> state the tagging phase makes near-constant.
+    intermediate_layers: int | None = None
     freeze: str = "embeddings"  # "embeddings": every embedding parameter frozen; "word-embeddings": only those
     train_pooler: bool = True  # False: the base's identity pooler stays frozen, so the head reads tanh(<s>)
     head_init: str = "normal"  # "normal": HF's N(0, 0.02) classifier; "linear": torch's nn.Linear default
@@ -230,6 +233,18 @@ def _intermediate_phase(settings: TrainSettings, base: str, tokenizer, workdir: 
     return trained, facts
 
 
+def carried_layers(tensors: dict, below: int | None) -> dict:
+    """The intermediate tensors the PAWS phase starts from: embeddings and encoder layers ``< below``."""
+    if below is None:
+        return tensors
+    kept = {}
+    for name, value in tensors.items():
+        layer = name.split("encoder.layer.")[1].split(".")[0] if "encoder.layer." in name else None
+        if layer is None or int(layer) < below:
+            kept[name] = value
+    return kept
+
+
 def _logged_losses(trainer) -> list[float]:
     """The training loss the Trainer logged every 10 steps (where a run leaves the class prior)."""
     return [round(h["loss"], 4) for h in trainer.state.log_history if "loss" in h]
@@ -326,6 +341,10 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
             raise RbxError(f"--intermediate must be one of {', '.join(INTERMEDIATE_TASKS)}")
     elif intermediate:
         raise RbxError("--intermediate only applies to --regime stilts")
+    if settings.intermediate_layers is not None and regime != "stilts":
+        raise RbxError("--intermediate-layers only applies to --regime stilts")
+    if settings.intermediate_layers is not None and settings.intermediate_layers < 0:
+        raise RbxError(f"--intermediate-layers must be 0 or more, got {settings.intermediate_layers}")
     if settings.freeze not in FREEZE_CHOICES:
         raise RbxError(f"--freeze must be one of {', '.join(FREEZE_CHOICES)}, got {settings.freeze!r}")
     if settings.head_init not in HEAD_INITS:
@@ -365,6 +384,8 @@ def train_victim(base: str = "e5-small", regime: str = "standard", out: Path | s
     pairs = paws_subset(read_pairs(), settings.max_pairs)
     model = paws_model(base_path, settings)
     if carried:  # STILTs: start the PAWS phase from the intermediate-trained adapters / layers
+        carried = carried_layers(carried, settings.intermediate_layers)
+        phases["intermediate"]["carried_tensors"] = len(carried)
         params = dict(model.named_parameters())
         with torch.no_grad():
             for name, value in carried.items():

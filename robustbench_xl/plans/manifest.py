@@ -163,7 +163,7 @@ def _count_lines(path: Path) -> int:
 
 def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
     """Configs, sizes and progress of ``cells``; RbxError if a folder holds other results."""
-    from ..results import EXAMPLES_FILE, RUN_FILE, SUMMARY_FILE, read_examples
+    from ..results import EXAMPLES_FILE, RUN_FILE, read_examples, read_json, read_summary
     from ..runner import config_hash, is_legacy_config
 
     expect = _Expectations(plan)
@@ -183,9 +183,9 @@ def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
             continue
         run_file = cell.root / RUN_FILE
         try:
-            recorded = json.loads(run_file.read_text(encoding="utf-8"))["config"]
-        except (OSError, json.JSONDecodeError, KeyError, TypeError):
-            conflicts.append(f"{cell.root}: examples.jsonl without a readable run.json (not written by rbx?)")
+            recorded = read_json(run_file)["config"]
+        except (OSError, ValueError, KeyError, TypeError):
+            conflicts.append(f"{cell.root}: {EXAMPLES_FILE} without a readable {RUN_FILE} (not written by rbx?)")
             continue
         expected = expect.cell_config(cell, config)
         legacy = legacy or is_legacy_config(recorded)
@@ -195,10 +195,7 @@ def inspect_cells(plan: Plan, cells: list[Cell]) -> list[CellState]:
             continue
         records, _ = read_examples(examples)
         state.done = len(records)
-        try:
-            summary = json.loads((cell.root / SUMMARY_FILE).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            summary = {}
+        summary = read_summary(cell.root) or {}
         state.complete = (summary.get("complete") is True and summary.get("config_hash") == config_hash(expected)
                           and [r["id"] for r in records] == expect.sample(config, "sample").ids)
     if conflicts:

@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from ..errors import RbxError
 from .cells import expand_plan, parse_shard, select_shard
 from .manifest import (CellState, check_identity, inspect_cells, lock_path, plan_folder, relative_to_out,
@@ -74,10 +75,12 @@ class _Display:
             self._refresh()
 
     def _refresh(self) -> None:
+        from ..results import EXAMPLES_FILE
+
         for key in list(self.open):
             state = self.states[key]
             try:
-                with open(state.cell.root / "examples.jsonl", "rb") as handle:
+                with open(state.cell.root / EXAMPLES_FILE, "rb") as handle:
                     self.lines[key] = min(state.total, handle.read().count(b"\n"))
             except OSError:
                 pass
@@ -105,17 +108,20 @@ class _Display:
         return False
 
 
-def _executor(executor: str, workers: int | None, ray_address, cpus_per_cell, gpus_per_cell, max_retries):
+def _executor(executor: str, workers: int | None, ray_address, cpus_per_cell, gpus_per_cell, max_retries,
+              device: str | None = None):
     from ..executors import LocalPool, run_inline
+    from ..executors.gpus import worker_gpus
 
     if executor == "ray":
         from ..executors.ray_cluster import RayExecutor
 
         num_cpus = int(workers * cpus_per_cell) if workers else None
         return RayExecutor(ray_address, num_cpus, cpus_per_cell, gpus_per_cell, max_retries).execute
-    if (workers or 1) == 1:
+    gpus = worker_gpus(device)
+    if (workers or 1) == 1 and len(gpus) <= 1:
         return run_inline
-    return LocalPool(workers).execute
+    return LocalPool(workers or len(gpus), gpus=gpus).execute
 
 
 def _append_failure(path: Path, entry: dict) -> None:
@@ -143,7 +149,7 @@ def prepare_plan(plan: Plan | str | Path, out: str | Path | None = None, shard=N
                  precision: str | None = None):
     """Everything checked before work starts: (plan, out, all cells, this shard's cell states, record)."""
     plan = with_runtime(plan if isinstance(plan, Plan) else load_plan(plan), device, precision)
-    out = Path(out or plan.out or "results").expanduser()
+    out = Path(out or plan.out or DEFAULTS.out).expanduser()
     cells = expand_plan(plan, out)
     mine = select_shard(cells, shard)
     previous = check_identity(plan, out)
@@ -182,7 +188,12 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
     write_identity(plan, out, cells, previous)
     suffix = f"-shard-{shard_t[0]}-of-{shard_t[1]}" if shard_t else ""
     report_path, failures_path = folder / f"report{suffix}.json", folder / "failures.jsonl"
-    execute = _executor(executor, workers, ray_address, cpus_per_cell, gpus_per_cell, max_retries)
+    if executor == "local":  # on a GPU machine: one worker per visible GPU unless --workers says otherwise
+        from ..executors.gpus import default_workers
+
+        workers = default_workers(plan.device, workers)
+    execute = _executor(executor, workers, ray_address, cpus_per_cell, gpus_per_cell, max_retries,
+                        plan.device)
     tasks = [{"key": s.cell.key, "root": str(s.cell.root), "lock": str(lock_path(out, s.cell)), "config": s.config}
              for s in states if not s.complete]
     results = {s.cell.key: {"key": s.cell.key, "status": "complete", "error": None, "examples": s.total,
@@ -203,7 +214,8 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
     for s in states:
         r = results.get(s.cell.key, {"status": "failed", "error": "no result came back", "examples": 0, "wall_s": 0.0})
         entries.append({**s.cell.as_dict(), "status": r["status"], "error": r.get("error"), "examples": s.total,
-                        "wall_s": r.get("wall_s", 0.0), "counts": r.get("counts")})
+                        "wall_s": r.get("wall_s", 0.0), "counts": r.get("counts"),
+                        **({"gpu": r["gpu"]} if r.get("gpu") is not None else {})})  # a pinned GPU worker's
     counts = {k: sum(e["status"] == k for e in entries) for k in ("done", "complete", "failed")}
     report = {"plan": plan.name, "plan_file": str(Path(plan.path).resolve()), "plan_hash": plan.plan_hash,
               "settings_hash": plan.settings_hash, "out": str(out), "executor": executor,

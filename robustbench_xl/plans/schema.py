@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from ..attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from ..errors import RbxError
 from ..lang import LANGUAGES
 from ..models.victim import run_option_problems
@@ -64,10 +65,10 @@ class ModelEntry:
 
 @dataclass(frozen=True)
 class SampleSpec:
-    dataset: str = "pawsx"
-    split: str = "dev"
-    n: int | None = 200
-    seed: int = 0
+    dataset: str = DEFAULTS.dataset
+    split: str = DEFAULTS.split
+    n: int | None = DEFAULTS.n
+    seed: int = DEFAULTS.seed
     ids: tuple[str, ...] | None = None
     columns: str | None = None
 
@@ -82,15 +83,15 @@ class Plan:
     recipes: tuple[str, ...]  # names of shipped recipes or absolute paths of recipe files
     sample: SampleSpec
     seeds: tuple[int, ...]
-    query_budget: int = 500
-    batch_size: int = 32
-    max_length: int = 128
+    query_budget: int = DEFAULTS.query_budget
+    batch_size: int = DEFAULTS.batch_size
+    max_length: int = DEFAULTS.max_length
     perturb: str | None = None
-    max_chars: int = 2000
+    max_chars: int = DEFAULTS.max_chars
     exclude: tuple[dict, ...] = ()
     out: str | None = None
-    device: str = "auto"
-    precision: str = "fp32"
+    device: str = DEFAULTS.device
+    precision: str = DEFAULTS.precision
 
     def settings(self) -> dict:
         """What shapes every cell's outputs: a results folder must agree on all of it (precision only
@@ -231,22 +232,22 @@ def _sample(raw, base: Path, problems: _Problems) -> SampleSpec:
                 problems.add("sample.ids", f"duplicate id {dupes[0]!r}: an example would be attacked twice")
         if "n" in raw and raw["n"] is not None:
             problems.add("sample.n", "give n (with seed) or ids, not both")
-    dataset = raw.get("dataset", "pawsx")
+    dataset = raw.get("dataset", DEFAULTS.dataset)
     if not isinstance(dataset, str) or not dataset:
         problems.add("sample.dataset", "must be 'pawsx', 'pawsx-hub' or a file/folder path")
-        dataset = "pawsx"
+        dataset = DEFAULTS.dataset
     elif dataset not in ("pawsx", "pawsx-hub") and (base / dataset).exists():
         dataset = str((base / dataset).resolve())
-    split = raw.get("split", "dev")
+    split = raw.get("split", DEFAULTS.split)
     if not isinstance(split, str):
         problems.add("sample.split", "must be a split name such as dev or test")
-        split = "dev"
+        split = DEFAULTS.split
     columns = raw.get("columns")
     if columns is not None and not isinstance(columns, str):
         problems.add("sample.columns", "must be 'sentence1,sentence2,label' column names")
         columns = None
-    n = None if ids is not None else _int(raw, "n", 200, problems, "sample.n", none_ok=True)
-    seed = _int(raw, "seed", 0, problems, "sample.seed", minimum=0)
+    n = None if ids is not None else _int(raw, "n", DEFAULTS.n, problems, "sample.n", none_ok=True)
+    seed = _int(raw, "seed", DEFAULTS.seed, problems, "sample.seed", minimum=0)
     return SampleSpec(dataset, split, n, seed, tuple(ids) if ids is not None else None, columns)
 
 
@@ -325,15 +326,15 @@ def parse_plan(path: str | Path) -> tuple[Plan | None, list[str]]:
     if out is not None and not isinstance(out, str):
         problems.add("out", "must be a folder path")
         out = None
-    device, precision = raw.get("device", "auto"), raw.get("precision", "fp32")
+    device, precision = raw.get("device", DEFAULTS.device), raw.get("precision", DEFAULTS.precision)
     problems.extend(run_option_problems(device, precision))  # spelling only: the hardware when it runs
     description = raw.get("description", "")
     plan = Plan(name=name, path=str(path), description=" ".join(str(description or "").split()),
                 models=tuple(models), languages=tuple(languages), recipes=tuple(recipes), sample=sample,
-                seeds=tuple(seeds), query_budget=_int(raw, "query_budget", 500, problems, "query_budget"),
-                batch_size=_int(raw, "batch_size", 32, problems, "batch_size"),
-                max_length=_int(raw, "max_length", 128, problems, "max_length", minimum=8),
-                perturb=perturb, max_chars=_int(raw, "max_chars", 2000, problems, "max_chars"),
+                seeds=tuple(seeds), query_budget=_int(raw, "query_budget", DEFAULTS.query_budget, problems, "query_budget"),
+                batch_size=_int(raw, "batch_size", DEFAULTS.batch_size, problems, "batch_size"),
+                max_length=_int(raw, "max_length", DEFAULTS.max_length, problems, "max_length", minimum=8),
+                perturb=perturb, max_chars=_int(raw, "max_chars", DEFAULTS.max_chars, problems, "max_chars"),
                 exclude=tuple(exclude), out=str((base / out).resolve()) if out else None,
                 device=str(device).strip().lower(), precision=str(precision))
     return plan, list(problems)

@@ -6,10 +6,11 @@ What: small, cached helpers shared by ``code-switch`` and ``pivot-synonym``:
   surface first, then its ``simplemma`` lemma for en/de/es/fr);
 * :func:`korean_stem`: splits a Korean eojeol into a common-noun stem and the particles/endings
   after it (kiwipiepy), so ``남편은`` is looked up as ``남편`` and its ``은`` is kept;
-* :func:`is_name_or_number`: a proper noun or a numeral by the language's own analyser (Korean
-  ``NNP``/``SN``, Japanese ``固有名詞``/``数詞`` from SudachiPy, Chinese ``nr ns nt nz m`` from
-  jieba.posseg), used on top of :class:`~robustbench_xl.constraints.protected_words.ProtectedWords`,
-  whose name heuristic only sees Latin script in ko/ja/zh;
+* :func:`is_name_or_number`: a proper noun by the shared name rule
+  (:func:`robustbench_xl.lang.names.is_proper_noun`, the one ``protected-words`` uses) or a numeral
+  or foreign-script word by the language's own analyser (Korean ``SN``/``SL``/``SH``, Japanese
+  ``数詞`` from SudachiPy, Chinese ``m`` from jieba.posseg); it also judges translations and
+  synonyms, which no constraint sees;
 * :func:`is_english_stopword`: the NLTK English stop-word list rbx ships (function words are never
   switched or used as pivots: ``der -> the`` is grammar, not vocabulary);
 * :func:`word_class` / :func:`same_word_class`: part of speech (gender, number, verb form) of a word alone,
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..lang import get_language, morphemes, nfc
+from ..lang.names import is_proper_noun
 from ..paths import PACKAGE_DIR
 
 _STOPWORDS_FILE = PACKAGE_DIR / "_vendor" / "nltk_data" / "corpora" / "stopwords" / "english"
@@ -49,7 +51,7 @@ ENGLISH = "en"  # the language of that stop-word list (and of the dictionaries' 
 # Korean morphemes that may follow a noun stem in an eojeol we split (particles, copula, endings,
 # plural 들, 하다/되다 verb and adjective suffixes).
 _KO_TAIL_PREFIXES = ("J", "E", "VCP", "VCN", "XSN", "XSV", "XSA")
-_ZH_NAME_FLAGS = ("nr", "ns", "nt", "nz", "m")
+_ZH_NUMBER_FLAGS = ("m",)
 
 
 @lru_cache(maxsize=1)
@@ -168,30 +170,31 @@ def japanese_pos(word: str) -> tuple[str, str] | None:
     return pos[0], pos[1]
 
 
-def _kiwi_name_or_number(word: str) -> bool:
-    return any(p.tag in ("NNP", "SN", "SL", "SH") for p in _kiwi_morphemes(word))
+def _kiwi_number_or_foreign(word: str) -> bool:
+    return any(p.tag in ("SN", "SL", "SH") for p in _kiwi_morphemes(word))
 
 
-def _sudachi_name_or_number(word: str) -> bool:
-    return any(t.part_of_speech()[1] in ("固有名詞", "数詞") for t in _sudachi_c().tokenize(word))
+def _sudachi_number(word: str) -> bool:
+    return any(t.part_of_speech()[1] == "数詞" for t in _sudachi_c().tokenize(word))
 
 
-def _jieba_name_or_number(word: str) -> bool:
-    return any(pair.flag.startswith(_ZH_NAME_FLAGS) for pair in _jieba_posseg().lcut(word))
+def _jieba_number(word: str) -> bool:
+    return any(pair.flag.startswith(_ZH_NUMBER_FLAGS) for pair in _jieba_posseg().lcut(word))
 
 
-# The registry's ``analyser`` fact (lang.languages) -> its name-or-numeral test; "ud" has none.
+# The registry's ``analyser`` fact (lang.languages) -> its numeral test (Korean: also Latin and
+# Hanja morphemes); "ud" has none. Names: lang.names.is_proper_noun, the rule protected-words uses.
 NAME_OR_NUMBER_TESTS = {
-    "kiwipiepy": _kiwi_name_or_number,
-    "sudachi": _sudachi_name_or_number,
-    "jieba": _jieba_name_or_number,
+    "kiwipiepy": _kiwi_number_or_foreign,
+    "sudachi": _sudachi_number,
+    "jieba": _jieba_number,
 }
 
 
 @lru_cache(maxsize=100_000)
 def is_name_or_number(lang: str, word: str) -> bool:
-    """True for a proper noun or a numeral, by the language's analyser (see the module card)."""
-    if any(ch.isdigit() for ch in word):
+    """True for a proper noun (the shared name rule) or a numeral (see the module card)."""
+    if any(ch.isdigit() for ch in word) or is_proper_noun(lang, word):
         return True
     test = NAME_OR_NUMBER_TESTS.get(get_language(lang).analyser)
     return bool(test and test(word))

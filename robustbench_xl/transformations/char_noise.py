@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..constraints.protected_words import has_number
+from ..lang.names import has_number
 from ..lang import get_language
 from ..lang.han import han_edits
 from ..lang.hangul import can_merge, hangul_edits, spacing_splits

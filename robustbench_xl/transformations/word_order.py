@@ -47,10 +47,10 @@ from dataclasses import dataclass
 
 import regex
 
-from ..constraints.protected_words import NAME_SEPARATORS, is_protected
 from ..lang import get_language, segment
 from ..lang.hangul import object_adnominal_readings
 from ..lang.kana import is_katakana
+from ..lang.names import NAME_SEPARATORS, is_protected
 from ..offline import import_textattack
 from .base import rng_for
 from .word_order_rules import Move, chinese_swaps, latin_moves

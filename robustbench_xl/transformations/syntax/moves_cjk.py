@@ -32,9 +32,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..lang.segment import morphemes
-from . import syntax_rules as rules
-from .syntax_moves import Move, Sent, base, phrase_text, rewrite
+from ...lang.segment import morphemes
+from . import rules
+from .tree_tools import Move, Sent, base, phrase_text, rewrite
 
 _PREDICATES = ("VERB", "ADJ", "AUX", "NOUN", "PROPN", "PRON", "NUM")
 
@@ -142,7 +142,7 @@ def korean_verb_stem(word: str) -> str:
 def japanese_lemmas(s: Sent, h: int) -> set[str]:
     """Dictionary forms of Japanese predicate ``h``, by Sudachi on the word and what follows it
     (なっている -> なる, 成る): the shipped parsers' lemmas are the surface forms."""
-    from ..lang.segment import _sudachi
+    from ...lang.segment import _sudachi
 
     t = s.tok(h)
     found = _sudachi()[1].tokenize(s.text[t.start_char:t.start_char + len(t.text) + 4])

@@ -1,17 +1,14 @@
-"""Reorderings of one dependency-parsed sentence: the moves behind the ``syntax-swap`` recipe.
+"""The shared machinery of the syntax-swap moves: an index over one tree and the rewriter.
 
 Card
-* What: :func:`find_moves` takes a :class:`~robustbench_xl.parsing.ParsedSentence` and returns every
-  safe :class:`Move`: the sentence rewritten with whole subtrees in a new order, plus the tree of
-  the new sentence (the same words and the same head/relation/dependent triples, new ids and
-  character offsets), so a second move needs no second parse. Kinds:
-  ``scramble`` (ko ja: two adjacent case-marked dependents of one predicate trade places),
-  ``front`` (an adverbial subtree goes to the clause start: ko ja via case-marked runs; zh before
-  the subject; en es fr to the sentence start with a comma; de with subject-verb inversion),
-  ``postpose`` (a fronted adverbial goes back: en es fr to the end before the final punctuation,
-  de right after the finite verb with the subject first again, zh right after the subject),
-  ``conj-swap`` (two coordinated nominal or adjectival conjuncts trade places; not ko).
-  The rules per language and their reasons are in the module's tables and docs/recipes/syntax-swap.md.
+* What: :class:`Sent` indexes one :class:`~robustbench_xl.parsing.ParsedSentence` (children,
+  subtrees, contiguous projective spans, multi-word-token groups, punctuation); :func:`rewrite`
+  turns a new order of its word ids (plus inserted :class:`Comma` items) into a :class:`Move`:
+  the new text and the tree of the new text (same words and head/relation/dependent triples, new
+  ids and character offsets), so a second move needs no second parse. :func:`demote` decides the
+  case of a Latin-script word that stops being sentence-initial; :func:`order_key` compares word
+  orders whatever the gaps. This is the bottom of the package: the move families
+  (:mod:`.moves_latin`, :mod:`.moves_cjk`, :mod:`.coordination`) import it, never each other.
 * Rendering: ja and zh join without spaces; ko and Latin languages with one space, none before
   closing punctuation (French: a space before ; : ! ? as in French typography); a token's original
   gap to its original right neighbour is kept wherever that neighbour is unchanged, so Korean
@@ -19,26 +16,24 @@ Card
   is capitalised; a word that stops being first is lower-cased only when it is not a name (PROPN,
   ALL CAPS, inner capitals, en "I", de nouns); a move whose first word might be a name (NOUN) is
   not made.
-* Limits: conservative by design (see the tables): phrases with punctuation inside, quotations,
-  merged multi-sentence parses and moves across other clauses are never made, and guards refuse
-  the shapes the small shipped parsers typically get wrong (a cut noun phrase or date, a split
-  eojeol, a name pulled into a phrase); still, the output is only as good as the parse.
-* Example (a gold UD Korean-Kaist tree, as in the tests)::
+* Languages: en de es fr ja ko zh (the registry's spacing and case facts).
+* Limits: a cut that would split a multi-word token, an eojeol or a name makes :func:`rewrite`
+  return None; the output is only as good as the parse.
+* Example (the gold UD English-EWT tree in tests/fixtures/recipes_c/ud_en.conllu)::
 
-    tree = read_conllu("tests/fixtures/recipes_c/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
-    [m.text for m in find_moves(tree, "ko")]    # ['세계를 한국적 슬기가 이긴다.']
+    s = Sent(tree)                              # Call(1) me(2) if(3) you(4) have(5) time(6) .(7)
+    rewrite(s, "en", [3, 4, 5, 6, Comma(1), 1, 2, 7], {1: "lower", 3: "upper"}).text
+    # 'If you have time, call me.'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..lang import get_language
-from ..lang.hangul import object_adnominal_readings
-from ..parsing.trees import ParsedSentence, ParsedToken
-from . import syntax_rules as rules
+from ...lang import get_language
+from ...parsing.trees import ParsedSentence, ParsedToken
+from . import rules
 
-ALL_KINDS = ("scramble", "front", "postpose", "conj-swap")
 _CLOSE = set(",.;:!?)]}»”’%…、。，．！？；：」』）】")
 _OPEN = set("([{«“‘¿¡「『（【")
 
@@ -287,138 +282,9 @@ def phrase_text(s: Sent, a: int, b: int) -> str:
     return s.text[s.tok(a).start_char:s.tok(b).end_char]
 
 
-# -- the moves -----------------------------------------------------------------------------------
-def find_moves(tree: ParsedSentence, lang: str, kinds=ALL_KINDS) -> list[Move]:
-    """Every safe move of ``tree`` (see the module card); an unusable tree gives none."""
-    if not tree.ok or tree.merged or any(t.start_char is None or t.end_char is None for t in tree.tokens):
-        return []
-    if sum(t.head == 0 for t in tree.tokens) != 1:
-        return []
-    s = Sent(tree)
-    language = get_language(lang)
-    found: list[Move | None] = family_moves(language.syntax, s, lang, kinds)
-    # Eojeol carry their particles: a conjunct swap (사과와 배를) would rewrite words, not move them.
-    if "conj-swap" in kinds and language.segmenter != "eojeol":
-        found += conjunct_swaps(s, lang)
-    out, seen = [], {order_key(tree.text)}
-    hangul = language.script == "hangul"
-    garden_paths = object_adnominal_readings(tree.text) if hangul else 0
-    for move in found:
-        if move is None or (hangul and object_adnominal_readings(move.text) > garden_paths):
-            continue  # "특정 결혼을 한 마을이": an object before 한/할/된 reads as a relative clause
-        if order_key(move.text) not in seen and not rules.touches_quotes(tree.text, *move.changed):
-            seen.add(order_key(move.text))
-            out.append(move)
-    return out
-
-
-def family_moves(family: str, s: Sent, lang: str, kinds) -> list[Move | None]:
-    """The moves of the registry's ``syntax`` family; each family's module loads on first use."""
-    if family in ("case-marked", "chinese"):
-        from .syntax_moves_cjk import case_marked_moves, chinese_moves
-
-        return case_marked_moves(s, lang, kinds) if family == "case-marked" else chinese_moves(s, kinds)
-    from .syntax_moves_latin import german_moves, latin_moves
-
-    return german_moves(s, kinds) if family == "german" else latin_moves(s, lang, kinds)
-
-
 def order_key(text: str) -> str:
     """A text without its whitespace: two word orders are the same order whatever the gaps between
     words. Re-joining after a move follows the language's spacing rule (no spaces in ja/zh), so
     moving a phrase there and back can give the original words in the original order with one
     space fewer ("で 3 日" -> "で3 日"); comparing keys keeps that from counting as a new order."""
     return "".join(text.split())
-
-
-# -- coordination --------------------------------------------------------------------------------
-def _category(upos: str | None) -> str | None:
-    return "N" if upos in ("NOUN", "PROPN") else "A" if upos == "ADJ" else None
-
-
-def conjunct_swaps(s: Sent, lang: str) -> list[Move | None]:
-    """Two conjuncts (exactly two, nominal or adjectival, no digits, no "respectively") swap."""
-    if any(s.low(i) in rules.RESPECTIVELY for i in range(1, s.n + 1)):
-        return []
-    out = []
-    for x in range(1, s.n + 1):
-        conjs = [c for c in s.kids[x] if base(s.tok(c).deprel) == "conj"]
-        if len(conjs) != 1 or base(s.tok(x).deprel) == "conj":
-            continue
-        y = conjs[0]
-        if any(base(s.tok(c).deprel) == "conj" for c in s.kids[y]):
-            continue
-        if _category(s.tok(x).upos) is None or _category(s.tok(x).upos) != _category(s.tok(y).upos) \
-                or {s.tok(x).text, s.tok(y).text} & rules.JA_NOT_CONJUNCTS or _part_of_name(s, x):
-            continue
-        out.append(_swap_conjuncts(s, lang, x, y))
-    return out
-
-
-def _part_of_name(s: Sent, x: int) -> bool:
-    """The first conjunct continues a longer noun phrase ("l'actrice australienne Teresa Palmer
-    et Michala Banas": swapping would make Banas the actress)."""
-    rel = base(s.tok(x).deprel)
-    return rel in ("appos", "flat", "compound", "fixed", "goeswith") or \
-        (rel == "nmod" and not any(base(s.tok(c).deprel) == "case" for c in s.kids[x]))
-
-
-def _ends_noun_phrase(after: ParsedToken) -> bool:
-    """ja/zh: the word after a conjunct closes the noun phrase (a particle, punctuation, an
-    auxiliary, an adverb, or a verb of two characters or more: one-character "verbs" right
-    after a noun are often a mis-tagged part of a longer noun, as in 氢高压)."""
-    return after.upos in ("PUNCT", "ADP", "PART", "AUX", "ADV", "CCONJ", "SCONJ") or \
-        (after.upos == "VERB" and len(after.text) > 1)
-
-
-def _swap_conjuncts(s: Sent, lang: str, x: int, y: int) -> Move | None:
-    def content(h: int) -> set[str]:
-        return {s.tok(c).deprel for c in s.kids[h] if c != y and base(s.tok(c).deprel) not in rules.FUNCTION}
-
-    if content(x) != content(y):
-        return None  # "old cats and dogs": is "old" shared? Unknown, so no swap
-    y_private = {s.tok(c).deprel for c in s.kids[y] if c < y and base(s.tok(c).deprel) not in ("cc", "punct")}
-    xcore, ycore = {x}, {y}
-    for c in s.kids[x]:
-        rel = s.tok(c).deprel
-        # A function word before X that Y lacks is shared ("in Paris and London") and stays put.
-        if c != y and (base(rel) not in rules.FUNCTION or (c < x and rel in y_private)):
-            xcore.update(s.subtree(c))
-    for c in s.kids[y]:
-        rel = s.tok(c).deprel
-        if base(rel) not in rules.FUNCTION or (c < y and base(rel) not in ("cc", "punct")):
-            ycore.update(s.subtree(c))
-    xs, ys = s.span(xcore), s.span(ycore)
-    if xs is None or ys is None or xs[1] >= ys[0]:
-        return None
-    x_case = [s.low(c) for c in sorted(xcore) if base(s.tok(c).deprel) == "case" and s.tok(c).head == x]
-    y_case = [s.low(c) for c in sorted(ycore) if base(s.tok(c).deprel) == "case" and s.tok(c).head == y]
-    if x_case and y_case and x_case != y_case:
-        return None  # "en tant qu'Ophélie et de Portia": different prepositions do not trade places
-    if (xs[0] > 1 and s.low(xs[0] - 1) in rules.RANGE_ENDS) or \
-            any(s.low(c) in rules.RANGE_ENDS for c in s.kids[x] + s.kids[y]):
-        return None  # "desde A hasta B y C": B is a range's end, not a free conjunct
-    between = range(xs[1] + 1, ys[0])
-    # Only a coordinator (and, und, et, y, 和, と, や), perhaps with a comma: "Tages- und Nachtzeit"
-    # (a hyphen) or "A & B" (often a name) are not swapped.
-    connector = [i for i in between if base(s.tok(i).deprel) == "cc" or s.tok(i).text in ("と", "や")]
-    if not connector or any(i not in connector and not s.is_comma(i) for i in between) \
-            or any(s.tok(i).text == "&" for i in connector):
-        return None
-    if not get_language(lang).spaced and ((xs[0] > 1 and s.tok(xs[0] - 1).upos in rules.NOMINAL) or
-                                          (ys[1] < s.n and not _ends_noun_phrase(s.tok(ys[1] + 1)))):
-        return None  # without spaces, what touches a conjunct may be part of it (高温和部分|氢高压)
-    for a, b in (xs, ys):  # short nominal phrases only: no clause, no number, no punctuation
-        if s.has_punct(a, b) or s.has_digit(a, b) or b - a > 7 or \
-                any(s.tok(i).upos in ("VERB", "AUX") or s.clausal(i) for i in range(a, b + 1)):
-            return None
-    recase = {}
-    if xs[0] == 1 and get_language(lang).latin:
-        how = demote(s, 1, lang)
-        if how is None:
-            return None
-        recase = {1: how, ys[0]: "upper"}
-    order = [*range(1, xs[0]), *range(ys[0], ys[1] + 1), *between, *range(xs[0], xs[1] + 1),
-             *range(ys[1] + 1, s.n + 1)]
-    return rewrite(s, lang, order, recase, "conj-swap",
-                   f"swap conjuncts '{phrase_text(s, *xs)}' and '{phrase_text(s, *ys)}'")

@@ -23,10 +23,10 @@ Card
 
 from __future__ import annotations
 
-from ..lang import get_language
-from ..parsing.trees import ParsedToken
-from . import syntax_rules as rules
-from .syntax_moves import Comma, Move, Sent, base, demote, phrase_text, rewrite
+from ...lang import get_language
+from ...parsing.trees import ParsedToken
+from . import rules
+from .tree_tools import Comma, Move, Sent, base, demote, phrase_text, rewrite
 
 
 # -- adverbials in en es fr de -------------------------------------------------------------------

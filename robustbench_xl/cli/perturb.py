@@ -1,7 +1,7 @@
 """``rbx perturb``: show what a recipe does to a sentence, without a model.
 
-A typer app with one command; the lead mounts it as ``rbx perturb``. The work is done by
-:func:`robustbench_xl.perturb.perturb`.
+A typer app with one command, mounted in :mod:`robustbench_xl.cli` as ``rbx perturb``. The work is
+done by :func:`robustbench_xl.perturb.perturb`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from robustbench_xl.lang import language_codes
+from ..lang import language_codes
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="rich")
 
@@ -41,7 +41,7 @@ def perturb_command(
     from rich.console import Console
     from rich.text import Text
 
-    from .perturb import perturb
+    from ..perturb import perturb
 
     results = perturb(text, recipe, lang, n=n, seed=seed, steps=steps, target_lang=target_lang)
     console = Console(highlight=False)

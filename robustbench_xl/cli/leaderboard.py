@@ -1,10 +1,7 @@
 """CLI for the leaderboard (``rbx leaderboard build``) and the CI gate (``rbx check``).
 
-Mount in ``cli.py``::
-
-    from robustbench_xl import cli_leaderboard
-    app.add_typer(cli_leaderboard.app, name="leaderboard")
-    app.command("check")(cli_leaderboard.check_command)
+Mounted in :mod:`robustbench_xl.cli` as ``app.add_typer(leaderboard.app, name="leaderboard")`` and
+``app.command("check")(leaderboard.check_command)``; ``check_app`` is the gate as an app of its own.
 
 Both commands turn ``RbxError`` into ``error: <one line>`` on stderr and its exit code (2), so they
 behave the same when run through ``rbx`` or on their own.
@@ -18,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from robustbench_xl.cli_errors import reports_errors
+from .errors import reports_errors
 
 app = typer.Typer(help="Build the robustness leaderboard from attack results.", no_args_is_help=True,
                   add_completion=False)
@@ -64,8 +61,8 @@ def build_command(
 
     Example: rbx leaderboard build --results results/ --models leaderboard/models/ --out leaderboard/
     """
-    from robustbench_xl.leaderboard.build import build_leaderboard
-    from robustbench_xl.leaderboard.render_terminal import print_leaderboard
+    from ..leaderboard.build import build_leaderboard
+    from ..leaderboard.render_terminal import print_leaderboard
 
     board = build_leaderboard(results, models, out, n_resamples=resamples, alpha=alpha)
     console = _console()
@@ -96,7 +93,7 @@ def check_command(
 
     Example: rbx check --baseline leaderboard/baseline.json --results results/ --junit rbx-check.xml
     """
-    from robustbench_xl.check import check, print_report, write_baseline
+    from ..check import check, print_report, write_baseline
 
     console = _console()
     if update_baseline:

@@ -1,8 +1,8 @@
 """How every rbx command reports errors: one line on stderr, a non-zero exit, no traceback.
 
 ``reports_errors`` wraps a single command (so it behaves the same when a sub-app is invoked on its
-own, e.g. through typer's test runner); ``run_app`` is the entry point shared by ``rbx`` and the
-modules that can run as ``python -m``.
+own, e.g. through typer's test runner); ``run_app`` is the entry point of ``rbx`` (and of
+``python -m robustbench_xl``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from .errors import RbxError
+from ..errors import RbxError
 
 
 def reports_errors(command):

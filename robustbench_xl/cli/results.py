@@ -1,6 +1,6 @@
 """``rbx results migrate FOLDER``: rewrite results folders to portable run identities.
 
-Mounted in ``cli.py`` as ``app.add_typer(cli_results.app, name="results")``. Errors are one line
+Mounted in :mod:`robustbench_xl.cli` as ``app.add_typer(results.app, name="results")``. Errors are one line
 (``error: ...``) with exit code 2, as for every rbx command.
 """
 
@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from robustbench_xl.cli_errors import reports_errors
-from robustbench_xl.errors import RbxError
+from ..errors import RbxError
+from .errors import reports_errors
 
 app = typer.Typer(help="Maintain results folders (migrate them to the current format).", no_args_is_help=True,
                   add_completion=False)
@@ -58,7 +58,7 @@ def migrate_command(
 
       rbx results migrate results/ --model my-xlmr=/data/ckpt/my-xlmr --dry-run
     """
-    from robustbench_xl.migrate import migrate_results
+    from ..migrate import migrate_results
 
     specs = _model_specs(model)
     for folder in folders:

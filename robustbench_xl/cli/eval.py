@@ -1,8 +1,7 @@
-"""CLI for clean accuracy: ``rbx eval`` (a table per language, and JSON).
+"""``rbx eval``: clean accuracy per language from the command line (a table, and JSON).
 
-Mount in ``cli.py``::
-
-    app.command("eval")(cli_eval.eval_command)
+Mounted in :mod:`robustbench_xl.cli` as ``app.command("eval")(eval_command)``. The option defaults
+come from :data:`robustbench_xl.attack_defaults.ATTACK_DEFAULTS` (``--n`` excepted: all pairs).
 """
 
 from __future__ import annotations
@@ -13,22 +12,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from robustbench_xl.cli_errors import reports_errors
+from .errors import reports_errors
+from .options import DEFAULTS
 
 
 @reports_errors
 def eval_command(
     model: Annotated[Optional[str], typer.Option("--model", "-m", help="Checkpoint folder, hub id or shipped victim id [default: the default victim].")] = None,
     langs: Annotated[str, typer.Option("--langs", help="'all' or codes such as ko,ja,zh.")] = "all",
-    dataset: Annotated[str, typer.Option("--dataset", help="pawsx, pawsx-hub, or a TSV/CSV/JSONL file.")] = "pawsx",
-    split: Annotated[str, typer.Option("--split", help="Data split (dev is bundled).")] = "dev",
+    dataset: Annotated[str, typer.Option("--dataset", help="pawsx, pawsx-hub, or a TSV/CSV/JSONL file.")] = DEFAULTS.dataset,
+    split: Annotated[str, typer.Option("--split", help="Data split (dev is bundled).")] = DEFAULTS.split,
     n: Annotated[Optional[int], typer.Option("--n", help="Pairs per language (the seeded sample attacks use); default all.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = 0,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per forward pass.")] = 32,
-    max_length: Annotated[int, typer.Option("--max-length", help="Truncate pairs to this many tokens.")] = 128,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample.")] = DEFAULTS.seed,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Pairs per forward pass.")] = DEFAULTS.batch_size,
+    max_length: Annotated[int, typer.Option("--max-length", help="Truncate pairs to this many tokens.")] = DEFAULTS.max_length,
     label_map: Annotated[Optional[str], typer.Option("--label-map", help="e.g. 'paraphrase=LABEL_1,not_paraphrase=LABEL_0'.")] = None,
-    device: Annotated[str, typer.Option("--device", help="auto (a GPU when one is visible) | cpu | cuda | cuda:N | mps.")] = "auto",
-    precision: Annotated[str, typer.Option("--precision", help="fp32 | bf16 | fp16 (autocast; fp16 needs a GPU).")] = "fp32",
+    device: Annotated[str, typer.Option("--device", help="auto (a GPU when one is visible) | cpu | cuda | cuda:N | mps.")] = DEFAULTS.device,
+    precision: Annotated[str, typer.Option("--precision", help="fp32 | bf16 | fp16 (autocast; fp16 needs a GPU).")] = DEFAULTS.precision,
     columns: Annotated[Optional[str], typer.Option("--columns", help="Column names 'sentence1,sentence2,label' of a local file.")] = None,
     trust_remote_code: Annotated[bool, typer.Option("--trust-remote-code", help="Allow a hub checkpoint's own code to run.")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the report as JSON to this file ('-' = stdout only JSON).")] = None,
@@ -41,8 +41,8 @@ def eval_command(
 
       rbx eval --model ./my-xlmr-pawsx --langs ko,ja,zh --device cuda --precision bf16 --json eval.json
     """
-    from robustbench_xl.errors import RbxError
-    from robustbench_xl.evaluate import evaluate_model, parse_langs
+    from ..errors import RbxError
+    from ..evaluate import evaluate_model, parse_langs
 
     parse_langs(langs)  # a bad code fails before the model loads (so do --device and --precision)
     report = evaluate_model(model, langs=langs, dataset=dataset, split=split, n=n, seed=seed,

@@ -1,10 +1,7 @@
 """CLI for dependency parsing: ``rbx parsers train|eval|list`` and ``rbx parse``.
 
-Mount in ``cli.py``::
-
-    from robustbench_xl import cli_parsing
-    app.add_typer(cli_parsing.app, name="parsers")
-    app.command("parse")(cli_parsing.parse_command)
+Mounted in :mod:`robustbench_xl.cli` as ``app.add_typer(parsers.app, name="parsers")`` and
+``app.command("parse")(parsers.parse_command)``.
 
 Each command calls the Python API of :mod:`robustbench_xl.parsing` (same names and options) and turns
 ``RbxError`` into ``error: <one line>`` on stderr with its exit code.
@@ -18,9 +15,10 @@ from typing import Optional
 
 import typer
 
-from robustbench_xl.errors import RbxError
-from robustbench_xl.cli_errors import reports_errors
-from robustbench_xl.lang import language_codes
+from ..errors import RbxError
+from ..lang import language_codes
+from .errors import reports_errors
+from .options import language_help
 
 app = typer.Typer(help="Train, score and list the offline dependency parsers.", no_args_is_help=True,
                   add_completion=False)
@@ -54,7 +52,7 @@ def train_command(
 
       rbx parsers train --lang de -t de_gsd-ud-train.conllu --out parsers/de --threads 2
     """
-    from robustbench_xl.parsing import train_parser
+    from ..parsing import train_parser
 
     console = _console()
     with console.status(f"training the {lang} parser") as status:
@@ -87,7 +85,7 @@ def eval_command(
 
       rbx parsers eval --lang de -t de_gsd-ud-test.conllu --tokenization raw --json
     """
-    from robustbench_xl.parsing import evaluate_parser
+    from ..parsing import evaluate_parser
 
     with _console().status(f"parsing {treebank.name}"):
         report = evaluate_parser(lang, treebank, parser_dir=parser_dir, download=download, limit=limit,
@@ -117,7 +115,7 @@ def list_command(
 
       rbx parsers list --lang ko --lang ja
     """
-    from robustbench_xl.parsing import locate_parser
+    from ..parsing import locate_parser
 
     for code in lang or language_codes():
         try:
@@ -129,7 +127,7 @@ def list_command(
 
 @reports_errors
 def parse_command(
-    lang: str = typer.Option(..., "--lang", "-l", help=f"Language: {' '.join(language_codes())}."),
+    lang: str = typer.Option(..., "--lang", "-l", help=language_help()),
     dataset: str = typer.Option("pawsx", help="pawsx (bundled dev split) or a TSV/CSV/JSONL file or folder."),
     split: str = typer.Option("dev", help="Data split."),
     n: Optional[int] = typer.Option(None, "--n", help="Parse only N pairs (a fixed sample drawn with --seed)."),
@@ -150,7 +148,7 @@ def parse_command(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from robustbench_xl.parsing import parse_dataset
+    from ..parsing import parse_dataset
 
     progress = Progress(TextColumn("[bold]parsing {task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=_console(), disable=quiet)

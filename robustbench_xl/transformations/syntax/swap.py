@@ -3,8 +3,8 @@
 Card
 * What: a TextAttack transformation. The editable sentence is parsed once (through the persistent
   parse cache of :func:`robustbench_xl.parsing.parse_texts`); every candidate is one *move* of
-  whole subtrees (:mod:`.syntax_moves`, :mod:`.syntax_moves_latin`, :mod:`.syntax_moves_cjk`,
-  word lists in :mod:`.syntax_rules`):
+  whole subtrees (:mod:`.moves`, :mod:`.moves_latin`, :mod:`.moves_cjk`, :mod:`.coordination`,
+  word lists in :mod:`.rules`):
   ``scramble`` (ko ja: two adjacent case-marked phrases of one predicate trade places),
   ``front`` (an adverbial goes to the clause start; de with subject-verb inversion),
   ``postpose`` (a fronted adverbial goes back after the verb or to the end),
@@ -32,11 +32,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ..errors import RbxError
-from ..lang import validate_lang
-from ..offline import import_textattack
-from .base import rng_for
-from .syntax_moves import ALL_KINDS, Move, find_moves, order_key
+from ...errors import RbxError
+from ...lang import validate_lang
+from ...offline import import_textattack
+from ..base import rng_for
+from .moves import ALL_KINDS, find_moves
+from .tree_tools import Move, order_key
 
 _Transformation = import_textattack().transformations.Transformation
 TREES_ATTR = "syntax_trees"
@@ -74,7 +75,7 @@ class SyntaxSwap(_Transformation):
         self._given = {(self.lang, text): tree for text, tree in (trees or {}).items()}
         self._originals: OrderedDict[tuple[str, str], object] = OrderedDict()
         if not trees:
-            from ..parsing import locate_parser
+            from ...parsing import locate_parser
 
             locate_parser(self.lang, parser_dir)  # no parser: one clear error now, not mid-attack
 
@@ -85,7 +86,7 @@ class SyntaxSwap(_Transformation):
                 self._originals[(lang, text)] = self._given[(lang, text)]
         todo = [t for t in dict.fromkeys(texts) if (lang, t) not in self._originals]
         if todo:
-            from ..parsing import parse_texts
+            from ...parsing import parse_texts
 
             self.parse_calls += 1
             for text, tree in zip(todo, parse_texts(lang, todo, parser_dir=self.parser_dir)):
@@ -164,7 +165,7 @@ class SyntaxSwap(_Transformation):
 def syntax_moves(lang: str, texts: list[str], parser_dir: str | None = None,
                  kinds: tuple[str, ...] = ALL_KINDS) -> list[list[Move]]:
     """The first moves of each text (parsed in one batch through the parse cache); for reports."""
-    from ..parsing import parse_texts
+    from ...parsing import parse_texts
 
     return [find_moves(tree, lang, kinds) for tree in parse_texts(validate_lang(lang), list(texts), parser_dir)]
 
@@ -173,7 +174,7 @@ def move_coverage(lang: str, n: int = 100, seed: int = 0, parser_dir: str | None
     """How many PAWS-X dev sentence2 texts (a seeded sample of ``n``) get at least one move, per kind."""
     from collections import Counter
 
-    from ..data import load_examples
+    from ...data import load_examples
 
     texts = [ex.sentence2 for ex in load_examples("pawsx", lang, "dev", n=n, seed=seed).examples]
     moves = syntax_moves(lang, texts, parser_dir)

@@ -1,8 +1,8 @@
 """``rbx run PLAN`` and ``rbx plan show|validate``: attack plans from the command line.
 
-The lead mounts ``app``'s commands on the main ``rbx`` app; until then run them as
-``python -m robustbench_xl.cli_plans run attacks/smoke.yaml``. Exit codes of ``run``: 0 when every
-cell finished, 1 when a cell failed (the others still ran), 2 for an invalid plan or results folder.
+Mounted in :mod:`robustbench_xl.cli` as ``rbx run`` and ``rbx plan``; ``app`` holds both for use on its
+own. Exit codes of ``run``: 0 when every cell finished, 1 when a cell failed (the others still ran), 2
+for an invalid plan or results folder.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from typing import Optional
 
 import typer
 
-from .cli_errors import reports_errors, run_app
-from .errors import RbxError
+from ..errors import RbxError
+from .errors import reports_errors
+from .options import DEFAULTS
 
 app = typer.Typer(help="Run attack plans (grids of attack cells).", no_args_is_help=True,
                   pretty_exceptions_enable=False, rich_markup_mode="rich",
@@ -66,7 +67,7 @@ def run_command(
     if dry_run:
         _print_dry_run(plan, out, shard, device, precision)
         return
-    from .plans import run_plan
+    from ..plans import run_plan
 
     report = run_plan(plan, out=out, workers=workers, shard=shard, executor=executor, ray_address=ray_address,
                       cpus_per_cell=cpus_per_cell, gpus_per_cell=gpus_per_cell, max_retries=max_retries,
@@ -77,7 +78,7 @@ def run_command(
 
 
 def _print_dry_run(plan: str, out: str | None, shard: str | None, device: str | None, precision: str | None) -> None:
-    from .plans.run import prepare_plan
+    from ..plans.run import prepare_plan
 
     parsed, out_path, _, states, _ = prepare_plan(plan, out, shard, device=device, precision=precision)
     complete = [s for s in states if s.complete]
@@ -113,7 +114,7 @@ def validate_command(plan: str = typer.Argument(..., help="Plan file.")):
 
     Example: rbx plan validate attacks/pawsx-lowres.yaml
     """
-    from .plans import expand_plan, parse_plan, registry_problems
+    from ..plans import expand_plan, parse_plan, registry_problems
 
     parsed, problems = parse_plan(plan)
     if parsed is not None:
@@ -122,7 +123,7 @@ def validate_command(plan: str = typer.Argument(..., help="Plan file.")):
         for problem in problems:
             typer.echo(f"{plan}: {problem}", err=True)
         raise RbxError(f"{plan}: {len(problems)} problem(s)")
-    cells = expand_plan(parsed, parsed.out or "results")
+    cells = expand_plan(parsed, parsed.out or DEFAULTS.out)
     typer.echo(f"ok: plan {parsed.name}: {len(cells)} cells ({len(parsed.models)} models x "
                f"{len(parsed.languages)} languages x {len(parsed.recipes)} recipes x {len(parsed.seeds)} seeds"
                f"{', minus exclusions' if parsed.exclude else ''})")
@@ -142,10 +143,10 @@ def show_command(plan: str = typer.Argument(..., help="Plan file."),
     from rich.console import Console
     from rich.table import Table
 
-    from .plans import expand_plan, load_plan, select_shard
+    from ..plans import expand_plan, load_plan, select_shard
 
     parsed = load_plan(plan)
-    cells = select_shard(expand_plan(parsed, Path(out or parsed.out or "results")), shard)
+    cells = select_shard(expand_plan(parsed, Path(out or parsed.out or DEFAULTS.out)), shard)
     table = Table(title=f"plan {parsed.name}: {len(cells)} cells · settings {parsed.settings_hash[:12]}")
     for column in ("cell", "seed", "folder", "status"):
         table.add_column(column, overflow="fold")
@@ -161,12 +162,3 @@ def show_command(plan: str = typer.Argument(..., help="Plan file."),
         status = "complete" if summary.get("complete") else f"partial ({lines} examples)" if lines else "not started"
         table.add_row(cell.key, str(cell.seed), str(cell.root), status)
     Console().print(table)
-
-
-def main() -> None:
-    """Entry point for ``python -m robustbench_xl.cli_plans`` (same error handling as ``rbx``)."""
-    run_app(app)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,11 +1,7 @@
-"""CLI for ``rbx audit``: sample successful adversarial pairs for a person to judge.
+"""``rbx audit``: sample successful adversarial pairs for a person to judge.
 
-Mount in ``cli.py`` (one command, so it is registered as a command, not a group)::
-
-    from robustbench_xl import cli_audit
-    app.command("audit")(cli_audit.audit_command)
-
-``app`` also works on its own (``typer.testing.CliRunner().invoke(cli_audit.app, [...])``).
+Mounted in :mod:`robustbench_xl.cli` as a command (``app.command("audit")(audit.audit_command)``);
+``app`` also works on its own (``typer.testing.CliRunner().invoke(audit.app, [...])``).
 """
 
 from __future__ import annotations
@@ -15,12 +11,13 @@ from typing import Annotated
 
 import typer
 
-from .errors import RbxError
+from .errors import reports_errors
 
 app = typer.Typer(help="Human audit sheets for adversarial pairs.", add_completion=False)
 
 
 @app.command("audit")
+@reports_errors
 def audit_command(
     results_dir: Annotated[Path, typer.Argument(help="A cell folder <out>/<model>/<lang>/<recipe> or a results "
                                                      "root (walked for examples.jsonl).")],
@@ -38,13 +35,9 @@ def audit_command(
 
       rbx audit results/xlmr-pawsx/ko/code-switch --n 20 --seed 1 --out audit-ko
     """
-    from .audit import audit
+    from ..audit import audit
 
-    try:
-        report = audit(results_dir, n=n, seed=seed, out=out)
-    except RbxError as error:
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(code=error.exit_code) from None
+    report = audit(results_dir, n=n, seed=seed, out=out)
     typer.echo(f"{report['sampled']} of {report['found']} successful pairs from {report['cells']} cell(s), "
                f"seed {report['seed']}:")
     for path in report["files"].values():

@@ -1,12 +1,14 @@
 """Word lists and relation sets that decide which subtrees the syntax-swap moves may touch.
 
 Card
-* What: per-language tables read by :mod:`.syntax_moves` and :mod:`.syntax_moves_cjk`: adverbs
-  that may be fronted or postposed (time and frame adverbs only: never negation, focus or degree
-  words such as not/only/also/very), prepositions that introduce a movable oblique, nouns that make
-  an oblique temporal, subordinators that introduce a movable adverbial clause, Korean and
-  Japanese case particles, Chinese time words, words that block conjunct swaps ("respectively":
-  the order of the conjuncts matters), and :func:`touches_quotes` (no move touches a quotation).
+* What: per-language tables read by the move families (:mod:`.tree_tools`, :mod:`.moves_latin`,
+  :mod:`.moves_cjk`, :mod:`.coordination`): adverbs that may be fronted or postposed (time and
+  frame adverbs only: never negation, focus or degree words such as not/only/also/very),
+  prepositions that introduce a movable oblique, nouns that make an oblique temporal,
+  subordinators that introduce a movable adverbial clause, Korean and Japanese case particles,
+  Chinese time words, words that block conjunct swaps ("respectively": the order of the
+  conjuncts matters), and :func:`touches_quotes` (no move touches a quotation). Plain data and
+  the standard library only: the bottom of the package.
 * Languages: en de es fr ja ko zh.
 * Limits: hand-made lists, deliberately short (precision over coverage); matching is on the
   lower-cased surface word as the parser's tokeniser split it.

@@ -1,10 +1,7 @@
 """CLI for victim models: ``rbx models base|list|show|materialize`` and ``rbx train``.
 
-Mount in ``cli.py``::
-
-    from robustbench_xl import cli_models
-    app.add_typer(cli_models.app, name="models")
-    app.command("train")(cli_models.train_command)
+Mounted in :mod:`robustbench_xl.cli` as ``app.add_typer(models.app, name="models")`` and
+``app.command("train")(models.train_command)``.
 
 Commands turn ``RbxError`` into ``error: <one line>`` on stderr with its exit code.
 """
@@ -16,8 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from robustbench_xl.errors import RbxError
-from robustbench_xl.cli_errors import reports_errors
+from ..errors import RbxError
+from .errors import reports_errors
 
 app = typer.Typer(help="Base models and shipped victim models.", no_args_is_help=True, add_completion=False)
 
@@ -45,7 +42,7 @@ def base_command(
         raise RbxError(f"unknown base {name!r}: the only buildable base is 'e5-small'")
     import time
 
-    from robustbench_xl.models.e5_base import convert_e5_small
+    from ..models.e5_base import convert_e5_small
 
     started = time.time()
     path = convert_e5_small(out, force=force)
@@ -59,7 +56,7 @@ def list_command() -> None:
 
     Example: rbx models list
     """
-    from robustbench_xl.models.victims import DEFAULT_VICTIM, list_victims, victim_card
+    from ..models.victims import DEFAULT_VICTIM, list_victims, victim_card
 
     for victim in list_victims():
         card = victim_card(victim)
@@ -79,7 +76,7 @@ def show_command(
 
     Example: rbx models show e5s-stilts-s0
     """
-    from robustbench_xl.models.victims import victim_folder
+    from ..models.victims import victim_folder
 
     folder = victim_folder(victim)
     if folder is None:
@@ -97,7 +94,7 @@ def materialize_command(
 
     Example: rbx models materialize e5s-standard-s0
     """
-    from robustbench_xl.models.victims import resolve_victim
+    from ..models.victims import resolve_victim
 
     path = resolve_victim(victim)
     if path is None:
@@ -132,6 +129,7 @@ def train_command(
     group_by_length: Annotated[bool, typer.Option("--group-by-length/--shuffle", help="Length-grouped batches, or uniformly shuffled ones.")] = True,
     intermediate_lr: Annotated[Optional[float], typer.Option("--intermediate-lr", help="STILTs phase learning rate (default: --lr).")] = None,
     intermediate_max_steps: Annotated[Optional[int], typer.Option("--intermediate-max-steps", help="STILTs phase optimizer steps; overrides --intermediate-epochs.")] = None,
+    intermediate_layers: Annotated[Optional[int], typer.Option("--intermediate-layers", help="STILTs: carry the embeddings and the encoder layers below N from the intermediate phase (default: all).")] = None,
     freeze: Annotated[str, typer.Option("--freeze", help="embeddings (all embedding parameters frozen) | word-embeddings (only those).")] = "embeddings",
     train_pooler: Annotated[bool, typer.Option("--train-pooler/--frozen-pooler", help="Train the pooler, or keep the base's identity pooler so the head reads tanh(<s>).")] = True,
     head_init: Annotated[str, typer.Option("--head-init", help="normal (HF, std 0.02) | linear (torch's nn.Linear default).")] = "normal",
@@ -147,7 +145,7 @@ def train_command(
 
       rbx train --base e5-small --regime standard --seed 0 --out runs/e5s-standard-s0 --resume   # after a stop
     """
-    from robustbench_xl.models.training import train_victim
+    from ..models.training import train_victim
 
     path = train_victim(base, regime, out, seed=seed, intermediate=intermediate, max_pairs=max_pairs,
                         epochs=epochs, max_length=max_length, batch_size=batch_size, learning_rate=learning_rate,
@@ -156,6 +154,7 @@ def train_command(
                         save_steps=save_steps, resume=resume, delta_rank=delta_rank, precision=precision,
                         max_steps=max_steps, warmup_steps=warmup_steps, group_by_length=group_by_length,
                         intermediate_lr=intermediate_lr, intermediate_max_steps=intermediate_max_steps,
+                        intermediate_layers=intermediate_layers,
                         freeze=freeze, train_pooler=train_pooler, head_init=head_init, head_dropout=head_dropout)
     typer.echo(f"checkpoint: {path}\nvictim delta: {path / 'victim'}\nmodel card: {path / 'README.md'}")
 
@@ -171,7 +170,7 @@ def compress_command(
 
     Example: rbx models compress runs/e5s-full-standard-s0 --rank 64
     """
-    from robustbench_xl.models.lowrank_delta import compress_run
+    from ..models.lowrank_delta import compress_run
 
     facts = compress_run(run, rank, eval_n)
     d = facts["delta"]
@@ -193,6 +192,6 @@ def ship_command(
 
     Example: rbx models ship runs/e5s-standard-s2 --id e5s-standard-s2
     """
-    from robustbench_xl.models.victims import ship_victim
+    from ..models.victims import ship_victim
 
     typer.echo(str(ship_victim(run, victim_id, registry)))
