@@ -2,7 +2,7 @@
 
 Only the entry point ``robustbench_xl/__main__.py`` (``python -m robustbench_xl``) may import the CLI.
 The CLI modules themselves stay light: ``rbx --help`` must not import torch and friends (see
-tests/test_foundation_offline.py for that check on the whole app).
+tests/test_offline_and_fast_help.py for that check on the whole app).
 """
 
 from __future__ import annotations
