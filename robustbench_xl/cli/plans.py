@@ -137,13 +137,13 @@ def show_command(plan: str = typer.Argument(..., help="Plan file."),
 
     Example: rbx plan show attacks/smoke.yaml --out results/
     """
-    import json
     from pathlib import Path
 
     from rich.console import Console
     from rich.table import Table
 
     from ..plans import expand_plan, load_plan, select_shard
+    from ..results import EXAMPLES_FILE, read_summary
 
     parsed = load_plan(plan)
     cells = select_shard(expand_plan(parsed, Path(out or parsed.out or DEFAULTS.out)), shard)
@@ -151,12 +151,9 @@ def show_command(plan: str = typer.Argument(..., help="Plan file."),
     for column in ("cell", "seed", "folder", "status"):
         table.add_column(column, overflow="fold")
     for cell in cells:
+        summary = read_summary(cell.root) or {}
         try:
-            summary = json.loads((cell.root / "summary.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            summary = {}
-        try:
-            lines = (cell.root / "examples.jsonl").read_bytes().count(b"\n")
+            lines = (cell.root / EXAMPLES_FILE).read_bytes().count(b"\n")
         except OSError:
             lines = 0
         status = "complete" if summary.get("complete") else f"partial ({lines} examples)" if lines else "not started"
