@@ -74,7 +74,7 @@ def show_command(
 ) -> None:
     """Print a victim's model card (training budget, clean accuracy per language).
 
-    Example: rbx models show e5s-stilts-s0
+    Example: rbx models show e5s-ft500-standard-s0
     """
     from ..models.victims import victim_folder
 
@@ -92,7 +92,7 @@ def materialize_command(
 ) -> None:
     """Rebuild a victim (base + delta) into a standard HF checkpoint folder and print its path.
 
-    Example: rbx models materialize e5s-standard-s0
+    Example: rbx models materialize e5s-ft500-standard-s0
     """
     from ..models.victims import resolve_victim
 
