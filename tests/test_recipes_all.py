@@ -32,7 +32,7 @@ def test_all_lists_every_family_and_builds_them_per_language():
     from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     recipe = load_recipe("all")
-    assert recipe.version == 3
+    assert recipe.version == 4  # v4: char-noise 3 (no typo that spells a real word)
     parts = [p["type"] for p in recipe.transformation["parts"]]
     assert parts == ["char-noise", "word-order", "syntax-swap", "code-switch", "pivot-synonym"]
     _parser_or_skip("ko")

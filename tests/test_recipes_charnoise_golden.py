@@ -1,4 +1,4 @@
-"""char-noise v2 on real PAWS-X sentences: golden outputs (fixed seeds) and invariants, all 7 languages."""
+"""char-noise v3 on real PAWS-X sentences: golden outputs (fixed seeds) and invariants, all 7 languages."""
 
 from __future__ import annotations
 
@@ -35,35 +35,36 @@ def fixture_sentence(lang, pair_id, column):
 
 # Golden values: regenerate only on purpose, and bump the recipe's version when they change.
 PERTURB_GOLDEN = {
-    'ko': ['Kathy와 으녀의 남편 Peter Dean(Pete Beale)은 재정적으로 안정적입니다.', 'Kathy와 그녀의 남편 Peter Dean(Pete Beale)은 배정적으로 안정적입니다.', 'Kathy와 그녀의 남편 Peter Dean(Pete Beale)은 째정적으로 안정적입니다.'],
+    'ko': ['Kathy와 으녀의 남편 Peter Dean(Pete Beale)은 재정적으로 안정적입니다.', 'Kathy와 그녀의 남편 Peter Dean(Pete Beale)은 쟈정적으로 안정적입니다.', 'Kathy와 그녀의 남편 Peter Dean(Pete Beale)은 재젇적으로 안정적입니다.'],
     'ja': ['キャシーと夫のピーター・ディーン (ピート・ビール) は経済的に安定してぃる。', 'キャシーと夫のピーター・ディーン (ピート・ビール) は経済的に安定してイル。'],
     'zh': ['凯西和她的帐夫彼得·迪恩（皮特·比尔）经济状况稳定。', '凯西和她的丈夫彼得·迪恩（皮特·比尔）经济撞况稳定。', '凯西和她的丈夫彼得·迪恩（皮特·比尔）经济状旷稳定。'],
     'de': ['Kathy und ihr Ehemann Peter Rean (Pete Beale) sind finanziell gut aufgestellt.', 'Kathy und ihr Ehemann Peter Dewn (Pete Beale) sind finanziell gut aufgestellt.', 'Kathy und ihr Ehemann Peter Dean (Pete Beale) sind finanziell gut aifgestellt.'],
-    'fr': ['Kathy èt son mari Peter Dean (Pete Beale) sont stables financièrement.', 'Kathy et son mari Peter Dean (Pete Beale) sont syables financièrement.', 'Kathy et son mari Peter Dean (Pete Beale) sont stabpes financièrement.'],
-    'es': ['Kathy y su esposo Peter Dean (Pete Beale) rienen estabilidad financiera.', 'Kathy y su esposo Peter Dean (Pete Beale) tienen estabilidad ginanciera.', 'Kathy y su esposo Peter Dean (Pete Beale) tienen estabilidad financiefa.'],
-    'en': ['Kathy anc her husband Peter Dean ( Pete Beale ) are financially stable .', 'Kathy and her husband Peter Dean ( Pete Beale ) are finsncially stable .', 'Kathy and her husband Peter Dean ( Pete Beale ) are financjally stable .'],
+    'fr': ['Kathy èt son mari Peter Dean (Pete Beale) sont stables financièrement.', 'Kathy et son mari Peter Dean (Pete Beale) sont stanles financièrement.', 'Kathy et son mari Peter Dean (Pete Beale) sont stabled financièrement.'],
+    'es': ['Kathy y su esposo Peter Dean (Pete Beale) tiehen estabilidad financiera.', 'Kathy y su esposo Peter Dean (Pete Beale) tienen estabilidad finamciera.', 'Kathy y su esposo Peter Dean (Pete Beale) tienen estabilidad financciera.'],
+    'en': ['Kathy ahd her husband Peter Dean ( Pete Beale ) are financially stable .', 'Kathy and her husband Peter Dean ( Pete Beale ) are finsncially stable .', 'Kathy and her husband Peter Dean ( Pete Beale ) are financjally stable .'],
 }
 WORD_GOLDEN = [
-    ('ko', '재정적으로', ['지정적으로', '재중적으로', '재정쩍으로', '재정즉으로', '재정적으려']),
-    ('ko', '안정적입니다', ['탄정적입니다', '안멍적입니다', '안정적깁니다', '안정적잎니다', '안정적입니타']),
-    ('ja', 'している', ['じている', 'しでいる', 'してぃる', 'シテイル']),
-    ('ja', 'ピーター', ['ヒーター', 'ビーター', 'ピーダー', 'ぴーたー']),
+    # v3: real words are no longer drawn (지정적으로, 재중적으로, 재정적으려; ヒーター "heater", ビーター)
+    ('ko', '재정적으로', ['쟈정적으로', '재젇적으로', '재정적느로', '재정적아로', '재정적으류']),
+    ('ko', '안정적입니다', ['찬정적입니다', '안쩡적입니다', '안정먹입니다', '안정적앱니다', '안정적입네다']),
+    ('ja', 'している', ['してぃる', 'シテイル']),
+    ('ja', 'ピーター', ['ピーダー', 'ぴーたー']),
     ('zh', '丈夫', ['仗夫', '帐夫', '丈肤', '丈央', '丈丈']),
     ('zh', '稳定', ['吻定', '紊定', '稳订', '稳实', '稳灾']),
     ('de', 'finanziell', ['finajziell', 'finanzkell', 'fnanziell', 'fiinanziell', 'fnianziell']),
     ('de', 'aufgestellt', ['wufgestellt', 'autgestellt', 'aufhestellt', 'aufgestelöt', 'aufgesteltl']),
     ('fr', 'financièrement', ['finandièrement', 'finanfièrement', 'finanncièrement', 'fianncièrement', 'financèirement']),
-    ('fr', 'stables', ['dtables', 'stabled', 'sables', 'stbles', 'stable']),
+    ('fr', 'stables', ['dtables', 'stabled', 'sttables', 'staables', 'satbles']),  # v2 had sables, stable
     ('es', 'económicamente', ['económiczmente', 'econmicamente', 'económcamente', 'económiccamente', 'económicmente']),
-    ('es', 'esposo', ['edposo', 'espoao', 'esposso', 'espos', 'espoos']),
+    ('es', 'esposo', ['edposo', 'esplso', 'espoao', 'espos', 'esposoo']),
     ('en', 'husband', ['yusband', 'hhsband', 'husbznd', 'husbanc', 'hsband']),
     ('en', 'financially', ['finwncially', 'financjally', 'fnancially', 'financilly', 'finnacially']),
 ]
 
 
-def test_recipe_v2_lists_all_languages():
+def test_recipe_v3_lists_all_languages():
     recipe = load_recipe("char-noise")
-    assert recipe.version == 2 and set(recipe.languages) == set(LANGS)
+    assert recipe.version == 3 and set(recipe.languages) == set(LANGS)
 
 
 @pytest.mark.parametrize("lang", LANGS)

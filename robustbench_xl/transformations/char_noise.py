@@ -18,31 +18,44 @@ Languages and edits:
 * zh (Han, :mod:`robustbench_xl.lang.han`): a character replaced by a common homophone (pinyin
   input method) or a common look-alike character (char-similar data).
 
-Limits: words with digits or numeral characters (3, 三, 十) are never edited; words shorter than
-``min_word_length`` characters are left alone (single-kana/single-hanzi/single-syllable words are
-mostly particles); at most ``max_candidates`` variants per word, drawn deterministically from
-(seed, word); a Latin word's first letter is kept for deletions and transpositions. Edits per
-sentence are bounded by the recipe's constraints (share of words, one edit per word). Output is NFC.
+Label validity (a typo must stay noise, not become another word):
+* no real words: a variant that spells another word of the language is never offered (de Hund ->
+  Bund, ko 먼지와 -> 번지와, ja ため -> だめ, zh 没有 -> 设有), by the word lists of
+  :mod:`robustbench_xl.resources.known_words`; the variants are drawn from the remaining ones;
+* one typo per word as a reader sees it: in unspaced text (the registry's ``spaced`` fact: ja zh) a
+  segmenter word is often part of a longer word (事务|机制, 使わ|れる), so a word touching an already
+  edited word (no character between them) is not edited; a spaced word (an eojeol, a Latin word)
+  gets one edit by construction (one jamo, one key or one diacritic);
+* numerals are never edited: digits and numeral characters (3, 三, 十), and the numerals the
+  language's analyser knows (ko 둘 "two", 하나; ja ゼロ; zh 许多 "many").
+
+Limits: words shorter than ``min_word_length`` characters are left alone (single-kana/single-hanzi/
+single-syllable words are mostly particles); at most ``max_candidates`` variants per word, drawn
+deterministically from (seed, word); a Latin word's first letter is kept for deletions and
+transpositions. The word lists are finite (a typo that spells a rare word can pass; see
+``known_words``). Edits per sentence are bounded by the recipe's constraints (share of words, one
+edit per word). Output is NFC.
 
 Example::
 
     >>> CharNoise("de", seed=0, max_candidates=3)._get_replacement_words("Straße")
     ['Sfraße', 'Sgraße', 'Strae']
     >>> CharNoise("ko", seed=0, max_candidates=3)._get_replacement_words("재정적으로")
-    ['지정적으로', '재중적으로', '재정쩍으로']
+    ['쟈정적으로', '재정적아로', '재정적으류']
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from ..lang.names import has_number
 from ..lang import get_language
 from ..lang.han import han_edits
 from ..lang.hangul import can_merge, hangul_edits, spacing_splits
 from ..lang.kana import kana_edits
 from ..lang.keyboards import diacritic_variants, neighbours
+from ..lang.names import has_number
 from ..offline import import_textattack
+from ..resources.known_words import is_numeral, lands_on_word
 from .base import distinct_edits, rng_for
 
 _WordSwap = import_textattack().transformations.WordSwap
@@ -77,6 +90,23 @@ SCRIPT_EDITORS: dict[str, Callable[[str, str], list[str]]] = {
 }
 
 
+def touching_edited_words(current_text) -> set[int]:
+    """Indices of the words of unspaced columns (ja zh) that touch an edited word: no character
+    between them, so a reader takes the two for one word (事务机制 = 事务|机制)."""
+    modified = current_text.attack_attrs.get("modified_indices", set())
+    spans, langs = getattr(current_text, "_spans", None), getattr(current_text, "langs", None)
+    if not modified or spans is None or langs is None:
+        return set()
+    out, start = set(), 0
+    for lang, column in zip(langs, spans):
+        if not get_language(lang).spaced:
+            for j in range(len(column) - 1):
+                if column[j][1] == column[j + 1][0] and ({start + j, start + j + 1} & modified):
+                    out |= {start + j, start + j + 1} - modified
+        start += len(column)
+    return out
+
+
 class CharNoise(_WordSwap):
     """TextAttack ``WordSwap`` producing script-aware typo variants of each word.
 
@@ -101,9 +131,18 @@ class CharNoise(_WordSwap):
         self._editable: set[int] | None = None
 
     def _get_replacement_words(self, word: str) -> list[str]:
-        if len(word) < self.min_word_length or has_number(word):
+        if len(word) < self.min_word_length or has_number(word) or is_numeral(self.lang, word):
             return []
-        return distinct_edits(word, self._edit(word, self.lang), self.max_candidates, self.seed, "char-noise")
+        typos = [c for c in self._edit(word, self.lang) if not lands_on_word(self.lang, word, c)]
+        return distinct_edits(word, typos, self.max_candidates, self.seed, "char-noise")
+
+    def _get_transformations(self, current_text, indices_to_modify):
+        indices = set(indices_to_modify) - touching_edited_words(current_text)
+        out = super()._get_transformations(current_text, indices)
+        if self.spacing:
+            for i in sorted(indices):
+                out.extend(self._spacing_variants(current_text, i))
+        return out
 
     # -- Korean spacing errors -----------------------------------------------------------------
     def __call__(self, current_text, pre_transformation_constraints=[], indices_to_modify=None,
@@ -118,13 +157,6 @@ class CharNoise(_WordSwap):
             self._editable = editable
         return super().__call__(current_text, pre_transformation_constraints, indices_to_modify,
                                 shifted_idxs, return_indices)
-
-    def _get_transformations(self, current_text, indices_to_modify):
-        out = super()._get_transformations(current_text, indices_to_modify)
-        if self.spacing:
-            for i in sorted(indices_to_modify):
-                out.extend(self._spacing_variants(current_text, i))
-        return out
 
     def _spacing_variants(self, current_text, i: int) -> list:
         words = current_text.words
