@@ -25,6 +25,7 @@ import time
 from robustbench_xl.attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from robustbench_xl.errors import RbxError
 from robustbench_xl.lang.languages import language_codes, validate_lang
+from robustbench_xl.models.victim_card import confusion_row  # one row format: rbx eval and model cards
 
 
 def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -37,26 +38,6 @@ def parse_langs(spec: str | list[str] | tuple[str, ...]) -> list[str]:
         return language_codes()
     chosen = {validate_lang(item) for item in items}
     return [code for code in language_codes() if code in chosen]
-
-
-def confusion_row(gold: list[int], predicted: list[int]) -> dict:
-    """Accuracy facts of one language (paraphrase = positive class)."""
-    from robustbench_xl.stats import wilson_interval
-
-    n = len(gold)
-    if n == 0:
-        raise RbxError("no examples to evaluate")
-    tp = sum(1 for g, p in zip(gold, predicted) if g == 1 and p == 1)
-    tn = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 0)
-    fp = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 1)
-    fn = n - tp - tn - fp
-    correct = tp + tn
-    low, high = wilson_interval(correct, n)
-    positives = sum(gold)
-    return {"n": n, "correct": correct, "accuracy": round(correct / n, 4), "ci95": [round(low, 4), round(high, 4)],
-            "majority": round(max(positives, n - positives) / n, 4),
-            "predicted_paraphrase": round(sum(predicted) / n, 4),
-            "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn}}
 
 
 def evaluate_model(model: str | None = None, langs: str | list[str] = "all", dataset: str = DEFAULTS.dataset,

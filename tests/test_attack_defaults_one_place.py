@@ -37,15 +37,15 @@ PROBE = textwrap.dedent('''
 
     import typer
 
+    def fields(cls, names):
+        found = {f.name: f.default for f in dataclasses.fields(cls)}
+        return {name: found[name] for name in names}
+
     def collect(attack_cli, eval_names, config_names, sample_names, plan_names):
         from robustbench_xl.cli import app
         from robustbench_xl.evaluate import evaluate_model
         from robustbench_xl.plans.schema import Plan, SampleSpec, parse_plan
         from robustbench_xl.runner import AttackConfig
-
-        def fields(cls, names):
-            found = {f.name: f.default for f in dataclasses.fields(cls)}
-            return {name: found[name] for name in names}
 
         root = typer.main.get_command(app)
         cli = {}
@@ -68,6 +68,25 @@ PROBE = textwrap.dedent('''
             "parse_plan sample": {name: getattr(plan.sample, name) for name in sample_names},
             "parse_plan": {name: getattr(plan, name) for name in plan_names},
             "parse_plan seeds": {"seed": plan.seeds[0]},
+            **models_layer(),
+        }
+
+    def models_layer():
+        # The model layer under the runner: the victim, its TextAttack wrapper, the model cards' evaluation.
+        from robustbench_xl.models import victim_card
+        from robustbench_xl.models.loading import HFVictim
+        from robustbench_xl.models.wrapper import PairClassifierWrapper
+
+        def params(function, names):
+            signature = inspect.signature(function).parameters
+            return {name: signature[name].default for name in names}
+
+        return {
+            "HFVictim": {"max_length": fields(HFVictim, ("max_length",))["max_length"]},
+            "HFVictim.wrapper": params(HFVictim.wrapper, ("max_length", "batch_size", "precision")),
+            "PairClassifierWrapper": params(PairClassifierWrapper.__init__, ("max_length", "batch_size", "precision")),
+            "victim_card.predict_pairs": params(victim_card.predict_pairs, ("max_length", "batch_size")),
+            "victim_card.evaluate_pawsx": params(victim_card.evaluate_pawsx, ("max_length", "seed")),
         }
 ''')
 

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from ..errors import RbxError
 from .labels import label_order_from_config, parse_label_map
 
@@ -42,11 +43,12 @@ class HFVictim:
     label_order: tuple[int, int]
     fingerprint: str
     device: str = "cpu"
-    max_length: int = 128
+    max_length: int = DEFAULTS.max_length
     # Tokenized pairs of the last batch_order() call, so a call's misses are tokenized once.
     _encoded: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def wrapper(self, max_length: int = 128, batch_size: int = 32, precision: str = "fp32"):
+    def wrapper(self, max_length: int = DEFAULTS.max_length, batch_size: int = DEFAULTS.batch_size,
+                precision: str = DEFAULTS.precision):
         from .wrapper import PairClassifierWrapper
 
         return PairClassifierWrapper(self, max_length=max_length, batch_size=batch_size, precision=precision)

@@ -1,10 +1,12 @@
 """Clean (unattacked) PAWS-X accuracy of a trained victim, and its model card.
 
 What it does: :func:`evaluate_pawsx` classifies the bundled PAWS-X dev pairs (rbx's data layer, which
-drops untranslated pairs) of each language with a sequence-pair classifier and reports accuracy with
-a 95% Wilson interval (``stats.wilson_interval``) next to the majority-class rate; ``n`` picks the
-same fixed subset of ids for every model (seeded sample). :func:`write_card` writes ``card.json`` and
-a human ``README.md`` (regime, data, seed, steps, wall time, accuracies).
+drops untranslated pairs) of each language through the attacks' own victim and wrapper
+(:func:`predict_pairs`) and reports one :func:`confusion_row` per language (accuracy with a 95% Wilson
+interval, majority-class rate, share predicted "paraphrase", confusion counts): the rows ``rbx eval``
+prints, so a card and ``rbx eval`` agree on the same pairs. ``n`` picks the same fixed subset of ids for
+every model (seeded sample). :func:`write_card` writes ``card.json`` and a human ``README.md`` (regime,
+data, seed, steps, wall time, accuracies).
 Languages: every registered language (``lang.languages``) with a bundled PAWS-X dev split: en de es fr ja ko zh.
 Limits: clean accuracy only; robustness is what ``rbx run`` measures.
 Example::
@@ -18,47 +20,60 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from robustbench_xl.attack_defaults import ATTACK_DEFAULTS as DEFAULTS
+from robustbench_xl.errors import RbxError
 from robustbench_xl.stats import wilson_interval  # the package's one Wilson interval
 
 
-def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int = 128,
-                  batch_size: int = 32) -> list[int]:
-    """Arg-max class index for each pair (batches sorted by length to spend little on padding)."""
-    import torch
+def confusion_row(gold: list[int], predicted: list[int]) -> dict:
+    """Accuracy facts of one language (paraphrase = positive class): n, correct, accuracy with its 95%
+    Wilson interval, majority-class rate, share predicted "paraphrase", confusion counts. ``rbx eval``,
+    model cards and ``rbx models show`` all report these rows."""
+    n = len(gold)
+    if n == 0:
+        raise RbxError("no examples to evaluate")
+    tp = sum(1 for g, p in zip(gold, predicted) if g == 1 and p == 1)
+    tn = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 0)
+    fp = sum(1 for g, p in zip(gold, predicted) if g == 0 and p == 1)
+    fn = n - tp - tn - fp
+    correct = tp + tn
+    low, high = wilson_interval(correct, n)
+    positives = sum(gold)
+    return {"n": n, "correct": correct, "accuracy": round(correct / n, 4), "ci95": [round(low, 4), round(high, 4)],
+            "majority": round(max(positives, n - positives) / n, 4),
+            "predicted_paraphrase": round(sum(predicted) / n, 4),
+            "confusion": {"tp": tp, "fp": fp, "tn": tn, "fn": fn}}
 
-    device = next(model.parameters()).device
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-    predictions = [0] * len(pairs)
+
+def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int = DEFAULTS.max_length,
+                  batch_size: int = DEFAULTS.batch_size) -> list[int]:
+    """Task label (1 = paraphrase) predicted for each pair, through the attacks' own victim and wrapper
+    (the checkpoint's label order, the same truncation and batching), so a card's clean accuracy is the
+    one an attack starts from and the one ``rbx eval`` reports."""
+    from .labels import label_order_from_config
+    from .loading import HFVictim
+    from .wrapper import PairClassifierWrapper
+
+    config = model.config
+    victim = HFVictim(id="card", checkpoint="", model=model, tokenizer=tokenizer,
+                      label_order=label_order_from_config(config.id2label, config.num_labels), fingerprint="",
+                      device=str(next(model.parameters()).device), max_length=max_length)
     model.eval()
-    with torch.no_grad():
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            enc = tokenizer([pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True,
-                            truncation=True, max_length=max_length, return_tensors="pt").to(device)
-            logits = model(**enc).logits
-            for i, label in zip(chunk, logits.argmax(-1).tolist()):
-                predictions[i] = label
-    return predictions
+    wrapper = PairClassifierWrapper(victim, max_length=max_length, batch_size=batch_size)
+    return [int(row.argmax()) for row in wrapper.predict_pairs(pairs)]
 
 
-def evaluate_pawsx(model, tokenizer, n: int | None = None, max_length: int = 128,
-                   langs: tuple[str, ...] | None = None, seed: int = 0) -> dict:
-    """Per-language clean accuracy on PAWS-X dev (model output 1 = paraphrase); ``langs``: every
+def evaluate_pawsx(model, tokenizer, n: int | None = None, max_length: int = DEFAULTS.max_length,
+                   langs: tuple[str, ...] | None = None, seed: int = DEFAULTS.seed) -> dict:
+    """Per-language clean accuracy on PAWS-X dev (:func:`confusion_row` per language); ``langs``: every
     registered language whose dev split ships (all seven), in the registry's display order."""
     from robustbench_xl.data import bundled_languages, load_examples
 
     report = {}
     for lang in bundled_languages() if langs is None else langs:
         sample = load_examples("pawsx", lang, "dev", n=n, seed=seed)
-        gold = [e.label for e in sample]
         predicted = predict_pairs(model, tokenizer, [(e.sentence1, e.sentence2) for e in sample], max_length)
-        correct = sum(int(p == g) for p, g in zip(predicted, gold))
-        low, high = wilson_interval(correct, len(gold))
-        positives = sum(gold)
-        report[lang] = {"n": len(gold), "correct": correct, "accuracy": round(correct / len(gold), 4),
-                        "ci95": [round(low, 4), round(high, 4)],
-                        "majority": round(max(positives, len(gold) - positives) / len(gold), 4),
-                        "predicted_paraphrase": round(sum(predicted) / len(gold), 4)}
+        report[lang] = confusion_row([e.label for e in sample], predicted)
     return report
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..attack_defaults import ATTACK_DEFAULTS as DEFAULTS
 from ..errors import RbxError
 from ..offline import import_textattack
 from .victim import as_probabilities
@@ -61,8 +62,8 @@ def _out_of_memory_error() -> type[BaseException]:
 class PairClassifierWrapper(_ModelWrapper):
     """A TextAttack ``ModelWrapper`` around a :class:`~.victim.Victim`."""
 
-    def __init__(self, victim, max_length: int = 128, batch_size: int = 32, cache_size: int = 50_000,
-                 precision: str = "fp32", device: str | None = None):
+    def __init__(self, victim, max_length: int = DEFAULTS.max_length, batch_size: int = DEFAULTS.batch_size,
+                 cache_size: int = 50_000, precision: str = DEFAULTS.precision, device: str | None = None):
         with_max_length = getattr(victim, "with_max_length", None)
         self.victim = with_max_length(max_length) if with_max_length is not None else victim
         # TextAttack reads ``model`` (its class, for a compatibility check): the network when there is one.
