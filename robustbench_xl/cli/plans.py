@@ -35,8 +35,10 @@ def run_command(
     ray_address: Optional[str] = typer.Option(None, "--ray-address",
                                               help="Existing Ray cluster (e.g. auto or ray://host:10001) "
                                                    "[default: start a local Ray]."),
-    cpus_per_cell: float = typer.Option(1.0, "--cpus-per-cell", help="Ray: CPUs per cell (= its torch threads)."),
-    gpus_per_cell: float = typer.Option(0.0, "--gpus-per-cell", help="Ray: GPUs per cell."),
+    cpus_per_cell: Optional[float] = typer.Option(None, "--cpus-per-cell", help="Ray: CPUs per cell (= its torch "
+                                                  "threads) [default: the plan's cpus_per_cell, or 1]."),
+    gpus_per_cell: Optional[float] = typer.Option(None, "--gpus-per-cell", help="Ray: GPUs per cell "
+                                                  "[default: the plan's gpus_per_cell, or 0]."),
     max_retries: int = typer.Option(2, "--max-retries", help="Ray: retries of a crashed cell (it resumes)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Results root [default: the plan's out, or results]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),

@@ -124,6 +124,12 @@ def _executor(executor: str, workers: int | None, ray_address, cpus_per_cell, gp
     return LocalPool(workers or len(gpus), gpus=gpus).execute
 
 
+def ray_resources(plan: Plan, cpus_per_cell: float | None, gpus_per_cell: float | None) -> tuple[float, float]:
+    """(CPUs, GPUs) each Ray task asks for: the command line's where given, else the plan's fields."""
+    return (plan.cpus_per_cell if cpus_per_cell is None else float(cpus_per_cell),
+            plan.gpus_per_cell if gpus_per_cell is None else float(gpus_per_cell))
+
+
 def _append_failure(path: Path, entry: dict) -> None:
     # One short line per write in append mode: concurrent shards do not interleave lines.
     line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -159,10 +165,11 @@ def prepare_plan(plan: Plan | str | Path, out: str | Path | None = None, shard=N
 
 def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: int | None = None,
              shard: str | tuple[int, int] | None = None, executor: str = "local", ray_address: str | None = None,
-             cpus_per_cell: float = 1.0, gpus_per_cell: float = 0.0, max_retries: int = 2,
+             cpus_per_cell: float | None = None, gpus_per_cell: float | None = None, max_retries: int = 2,
              progress: bool = True, device: str | None = None, precision: str | None = None) -> dict:
     """Run every cell of a plan (or of one shard) that is not complete yet; returns the report.
-    ``device`` / ``precision``: instead of the plan's (None: the plan's, default auto / fp32)."""
+    ``device`` / ``precision``: instead of the plan's (None: the plan's, default auto / fp32);
+    ``cpus_per_cell`` / ``gpus_per_cell`` (Ray): instead of the plan's (None: the plan's, default 1 / 0)."""
     from ..executors.task import reproducible_numerics
 
     reproducible_numerics()  # before this process's first matrix product (cells may run here)
@@ -192,6 +199,7 @@ def run_plan(plan: Plan | str | Path, out: str | Path | None = None, workers: in
         from ..executors.gpus import default_workers
 
         workers = default_workers(plan.device, workers)
+    cpus_per_cell, gpus_per_cell = ray_resources(plan, cpus_per_cell, gpus_per_cell)
     execute = _executor(executor, workers, ray_address, cpus_per_cell, gpus_per_cell, max_retries,
                         plan.device)
     tasks = [{"key": s.cell.key, "root": str(s.cell.root), "lock": str(lock_path(out, s.cell)), "config": s.config}

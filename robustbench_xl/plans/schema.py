@@ -21,6 +21,7 @@ A plan file::
     query_budget: 500
     device: auto                # auto | cpu | cuda | cuda:N | mps: where cells run (not part of their identity)
     precision: fp32             # fp32 | bf16 | fp16: in the settings and each cell's identity when not fp32
+    gpus_per_cell: 1            # --executor ray: GPUs (and cpus_per_cell: CPUs) each cell asks for
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from ..lang import LANGUAGES
 from ..models.victim import run_option_problems
 
 PLAN_KEYS = ("name", "description", "models", "languages", "recipes", "sample", "seeds", "query_budget",
-             "batch_size", "max_length", "perturb", "max_chars", "exclude", "out", "device", "precision")
+             "batch_size", "max_length", "perturb", "max_chars", "exclude", "out", "device", "precision",
+             "cpus_per_cell", "gpus_per_cell")
 SAMPLE_KEYS = ("dataset", "split", "n", "seed", "ids", "ids_file", "columns")
 MODEL_KINDS = ("victim", "path", "hub")
 MODEL_KEYS = MODEL_KINDS + ("id", "label_map", "trust_remote_code")
@@ -92,6 +94,9 @@ class Plan:
     out: str | None = None
     device: str = DEFAULTS.device
     precision: str = DEFAULTS.precision
+    # Ray resources each cell asks for (provenance, like the device: they never change a cell's bytes).
+    cpus_per_cell: float = 1.0
+    gpus_per_cell: float = 0.0
 
     def settings(self) -> dict:
         """What shapes every cell's outputs: a results folder must agree on all of it (precision only
@@ -184,6 +189,14 @@ def _int(raw: dict, key: str, default, problems: _Problems, field: str, minimum:
                      + f", got {value!r}")
         return default
     return value
+
+
+def _resources(raw: dict, key: str, default: float, problems: _Problems, positive: bool) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (positive and value == 0):
+        problems.add(key, f"must be a number {'>' if positive else '>='} 0, got {value!r}")
+        return default
+    return float(value)
 
 
 def _string_list(raw: dict, key: str, problems: _Problems) -> list[str]:
@@ -336,7 +349,9 @@ def parse_plan(path: str | Path) -> tuple[Plan | None, list[str]]:
                 max_length=_int(raw, "max_length", DEFAULTS.max_length, problems, "max_length", minimum=8),
                 perturb=perturb, max_chars=_int(raw, "max_chars", DEFAULTS.max_chars, problems, "max_chars"),
                 exclude=tuple(exclude), out=str((base / out).resolve()) if out else None,
-                device=str(device).strip().lower(), precision=str(precision))
+                device=str(device).strip().lower(), precision=str(precision),
+                cpus_per_cell=_resources(raw, "cpus_per_cell", Plan.cpus_per_cell, problems, positive=True),
+                gpus_per_cell=_resources(raw, "gpus_per_cell", Plan.gpus_per_cell, problems, positive=False))
     return plan, list(problems)
 
 
