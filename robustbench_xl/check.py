@@ -6,11 +6,12 @@ Card
   more than ``max_drop`` points AND McNemar's test on the same example ids says the change is real
   (p < ``alpha``); otherwise it passes. Cells whose results are gone are ``missing``; cells whose
   examples fingerprint or recipe version changed are ``not comparable``; both are listed, neither
-  fails. ``write_baseline(results, path)`` makes a baseline from results.
+  fails. A run in another precision than the baseline's is a one-line error unless
+  ``allow_mixed_precision``. ``write_baseline(results, path)`` makes a baseline from results.
 - Exit code (``CheckReport.exit_code``): 1 if any cell failed; 2 if no baseline cell could be
   checked (and, via ``RbxError``, for an unreadable baseline or results folder); 0 otherwise.
 - Baseline format (``docs/leaderboard.md``): JSON ``{"kind": "rbx-check-baseline",
-  "schema_version": 1, "cells": [{model, lang, recipe, recipe_version, examples_fingerprint,
+  "schema_version": 1, "cells": [{model, lang, recipe, recipe_version, precision (absent: fp32), examples_fingerprint,
   n_examples, accuracy_under_attack, robust_correct: {id: bool}}]}``.
 - Example::
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from robustbench_xl.errors import RbxError
 from robustbench_xl.leaderboard.format import count, p_brief, pct, setting, signed
-from robustbench_xl.leaderboard.results import preference, select_runs
+from robustbench_xl.leaderboard.results import MIXED_PRECISION_HINT, preference, select_runs
 from robustbench_xl.results import Run, discover_runs, metric_means, robust_outcomes
 from robustbench_xl.stats import mcnemar
 
@@ -146,7 +147,7 @@ def baseline_from_results(results: str | Path) -> tuple[dict, list[str]]:
         outcomes = robust_outcomes(run.examples)
         cells.append({
             "model": run.model, "lang": run.lang, "recipe": run.recipe, "recipe_version": run.recipe_version,
-            "examples_fingerprint": run.fingerprint, "config_hash": run.config_hash, "complete": run.complete,
+            "precision": run.precision, "examples_fingerprint": run.fingerprint, "config_hash": run.config_hash, "complete": run.complete,
             "n_examples": len(outcomes),
             "accuracy_under_attack": metric_means(run.examples)["accuracy_under_attack"],
             "robust_correct": outcomes,
@@ -165,8 +166,10 @@ def write_baseline(results: str | Path, path: str | Path) -> tuple[dict, list[st
 
 
 def judge_cell(cell: dict, candidates: list[Run], max_drop: float, alpha: float,
-               model_has_results: bool) -> CellVerdict:
-    """The verdict for one baseline cell given the runs of the same (model, lang, recipe)."""
+               model_has_results: bool, allow_mixed_precision: bool = False) -> CellVerdict:
+    """The verdict for one baseline cell given the runs of the same (model, lang, recipe). A run in
+    another precision than the baseline cell's (absent: fp32) is refused, like another recipe version
+    would be, unless ``allow_mixed_precision``."""
     verdict = CellVerdict(cell["model"], cell["lang"], cell["recipe"], "missing", "",
                           baseline_accuracy=cell.get("accuracy_under_attack"))
     if not candidates:
@@ -187,6 +190,11 @@ def judge_cell(cell: dict, candidates: list[Run], max_drop: float, alpha: float,
         return verdict
     run = matching[0]
     verdict.path = str(run.path)
+    was = str(cell.get("precision") or "fp32").lower()
+    mixed = run.precision != was
+    if mixed and not allow_mixed_precision:
+        raise RbxError(f"{verdict.name}: the baseline ran in {was}, {run.path} in {run.precision}; cells that "
+                       f"differ in precision are not compared: {MIXED_PRECISION_HINT}")
     current = robust_outcomes(run.examples)
     ids = [i for i in cell["robust_correct"] if i in current]
     if not ids:
@@ -210,11 +218,13 @@ def judge_cell(cell: dict, candidates: list[Run], max_drop: float, alpha: float,
         why = (f"drop within {setting(max_drop)} points" if verdict.drop_points <= max_drop
                else f"p >= {setting(alpha)}, not a significant drop")
         verdict.message = f"{change}: {why}"
+    if mixed:
+        verdict.message += f" (baseline {was}, now {run.precision}: compared under --allow-mixed-precision)"
     return verdict
 
 
 def check(baseline: str | Path, results: str | Path, *, max_drop: float = 2.0, alpha: float = 0.05,
-          junit: str | Path | None = None) -> CheckReport:
+          junit: str | Path | None = None, allow_mixed_precision: bool = False) -> CheckReport:
     """Compare ``results`` with ``baseline`` cell by cell; write JUnit XML to ``junit`` if given."""
     if max_drop < 0 or not 0 < alpha < 1:
         raise RbxError("--max-drop must be >= 0 and --alpha between 0 and 1")
@@ -227,7 +237,8 @@ def check(baseline: str | Path, results: str | Path, *, max_drop: float = 2.0, a
     report = CheckReport([], max_drop, alpha, list(warnings))
     for cell in data["cells"]:
         key = (cell["model"], cell["lang"], cell["recipe"])
-        verdict = judge_cell(cell, by_cell.get(key, []), max_drop, alpha, cell["model"] in models_with_results)
+        verdict = judge_cell(cell, by_cell.get(key, []), max_drop, alpha, cell["model"] in models_with_results,
+                             allow_mixed_precision)
         if verdict.verdict in ("missing", "not comparable"):
             report.warnings.append(f"{verdict.name}: {verdict.verdict}: {verdict.message}")
         report.cells.append(verdict)

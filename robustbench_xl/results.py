@@ -232,6 +232,14 @@ class Run:
         return (str(self.recipe_version), self.fingerprint)
 
     @property
+    def precision(self) -> str:
+        """The precision the cell ran in: its identity's (present when not fp32), else the runtime record,
+        else fp32 (cells written before precision was an option ran in fp32)."""
+        config = self.summary.get("config") or {}
+        runtime = (self.summary.get("provenance") or {}).get("runtime") or {}
+        return str(config.get("precision") or runtime.get("precision") or "fp32").strip().lower()
+
+    @property
     def skipped_by_reason(self) -> dict:
         return (self.summary.get("counts") or {}).get("skipped_by_reason") or {}
 

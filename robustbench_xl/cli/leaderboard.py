@@ -53,6 +53,9 @@ def build_command(
     alpha: Annotated[float, typer.Option(
         "--alpha", min=0.0, max=1.0, help="Level for Holm-adjusted significance.")] = 0.05,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the tables.")] = False,
+    allow_mixed_precision: Annotated[bool, typer.Option(
+        "--allow-mixed-precision", help="Compare runs of one language and recipe that ran in different "
+                                        "precisions (refused by default, like different recipe versions).")] = False,
 ) -> None:
     """Build the leaderboard (README.md, leaderboard.json, index.html) from attack results.
 
@@ -64,7 +67,8 @@ def build_command(
     from ..leaderboard.build import build_leaderboard
     from ..leaderboard.render_terminal import print_leaderboard
 
-    board = build_leaderboard(results, models, out, n_resamples=resamples, alpha=alpha)
+    board = build_leaderboard(results, models, out, n_resamples=resamples, alpha=alpha,
+                              allow_mixed_precision=allow_mixed_precision)
     console = _console()
     if not quiet:
         print_leaderboard(board.to_json(), console)
@@ -85,6 +89,9 @@ def check_command(
     junit: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML here.")] = None,
     update_baseline: Annotated[bool, typer.Option(
         "--update-baseline", help="Write a new baseline from the results instead of checking.")] = False,
+    allow_mixed_precision: Annotated[bool, typer.Option(
+        "--allow-mixed-precision", help="Judge a cell whose run is in another precision than the baseline's "
+                                        "(refused by default).")] = False,
 ) -> None:
     """CI gate: fail when accuracy under attack dropped, for real, since the baseline.
 
@@ -103,7 +110,8 @@ def check_command(
         console.print(f"wrote {baseline} with {len(data['cells'])} cells",
                       highlight=False, markup=False, soft_wrap=True)
         return
-    report = check(baseline, results, max_drop=max_drop, alpha=alpha, junit=junit)
+    report = check(baseline, results, max_drop=max_drop, alpha=alpha, junit=junit,
+                   allow_mixed_precision=allow_mixed_precision)
     print_report(report, console)
     if junit is not None:
         console.print(f"wrote {junit}", highlight=False, markup=False, soft_wrap=True)

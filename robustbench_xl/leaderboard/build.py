@@ -32,7 +32,7 @@ from pathlib import Path
 from robustbench_xl.lang import display_key, is_low_resource, low_resource_codes
 from robustbench_xl.leaderboard import compare
 from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
-from robustbench_xl.leaderboard.results import Exclusion, select_runs
+from robustbench_xl.leaderboard.results import Exclusion, check_precisions, select_runs
 from robustbench_xl.results import METRICS, Run, adversarial_pairs, discover_runs, metric_values, summary_mismatches
 from robustbench_xl.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
 
@@ -98,7 +98,7 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
             "regime": entry.regime, "intermediate_task": entry.intermediate_task, "seed": entry.seed,
             "learned": entry.learned, "learned_note": entry.learned_note,
             "lang": run.lang, "low_resource": is_low_resource(run.lang),
-            "recipe": run.recipe, "recipe_version": run.recipe_version,
+            "recipe": run.recipe, "recipe_version": run.recipe_version, "precision": run.precision,
             "examples_fingerprint": run.fingerprint, "attack_seed": run.seed,
             "complete": run.complete, "path": str(run.path),
             "n_examples": metrics["clean_accuracy"]["n"],
@@ -153,13 +153,16 @@ def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[d
 
 
 def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples: int = N_RESAMPLES,
-                        confidence: float = CONFIDENCE, alpha: float = 0.05, seed: int = SEED) -> Leaderboard:
-    """The leaderboard's numbers, without writing anything."""
+                        confidence: float = CONFIDENCE, alpha: float = 0.05, seed: int = SEED,
+                        allow_mixed_precision: bool = False) -> Leaderboard:
+    """The leaderboard's numbers, without writing anything. Runs of one language and recipe that differ
+    in precision are refused (``RbxError``) unless ``allow_mixed_precision``."""
     registry, warnings = load_registry(models)
     runs, run_warnings = discover_runs(results)
     warnings = warnings + run_warnings
     registry = {**registry, **_unregistered(runs, registry, Path(models), warnings)}
     chosen, not_comparable = select_runs(runs)
+    warnings += check_precisions(chosen, allow_mixed_precision)
     settings = {
         "confidence": confidence, "n_resamples": n_resamples, "bootstrap_method": "BCa",
         "bootstrap_seed": seed, "alpha": alpha, "correction": "holm",
@@ -171,6 +174,7 @@ def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples:
         "seed_pooling": ("differences pooled over seed pairs on the ids valid in every compared run; CIs resample "
                          "examples with all their seed pairs"),
         "holm_families": "per-language rows: languages x recipes; pooled rows: pools x recipes",
+        "allow_mixed_precision": allow_mixed_precision,
     }
     cells, cell_warnings = build_cells(chosen, registry, settings)
     arms, comparisons, pooled = build_comparisons(chosen, registry, settings)
@@ -194,12 +198,13 @@ def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path
 
 def build_leaderboard(results: str | Path = "results", models: str | Path = "leaderboard/models",
                       out: str | Path | None = "leaderboard", *, n_resamples: int = N_RESAMPLES,
-                      alpha: float = 0.05, seed: int = SEED) -> Leaderboard:
+                      alpha: float = 0.05, seed: int = SEED, allow_mixed_precision: bool = False) -> Leaderboard:
     """Compute the leaderboard and write README.md, leaderboard.json and index.html into ``out``."""
     from robustbench_xl.leaderboard.render_html import render_html
     from robustbench_xl.leaderboard.render_markdown import render_markdown
 
-    board = compute_leaderboard(results, models, n_resamples=n_resamples, alpha=alpha, seed=seed)
+    board = compute_leaderboard(results, models, n_resamples=n_resamples, alpha=alpha, seed=seed,
+                                allow_mixed_precision=allow_mixed_precision)
     if out is not None:
         import json
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from robustbench_xl.errors import RbxError
 from robustbench_xl.results import Run, discover_runs
 
-__all__ = ["Exclusion", "Run", "discover_runs", "preference", "select_runs"]
+__all__ = ["Exclusion", "Run", "check_precisions", "discover_runs", "preference", "select_runs"]
+
+MIXED_PRECISION_HINT = "rerun them in one precision, or pass --allow-mixed-precision to compare them anyway"
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,22 @@ def _mismatch_reason(run: Run, reference: tuple[str, str], n_models: int) -> str
                 f"used by {users} in {run.lang}/{run.recipe}")
     return (f"examples_fingerprint {run.fingerprint[:12]} differs from {fingerprint[:12]} "
             f"used by {users} in {run.lang}/{run.recipe} (different examples)")
+
+
+def check_precisions(runs: list[Run], allow_mixed: bool = False) -> list[str]:
+    """Precision is compared like a recipe version: runs of one (language, recipe) that ran in different
+    precisions are refused in one line naming two of them, unless ``allow_mixed`` (then: a warning)."""
+    warnings = []
+    by_group: dict[tuple[str, str], dict[str, Run]] = defaultdict(dict)
+    for run in sorted(runs, key=lambda r: (r.model, str(r.path))):
+        by_group[run.group].setdefault(run.precision, run)
+    for (lang, recipe), found in sorted(by_group.items()):
+        if len(found) < 2:
+            continue
+        (first, a), (second, b) = sorted(found.items())[:2]
+        what = (f"{lang}/{recipe}: {a.model} ran in {first} and {b.model} in {second}; "
+                "cells that differ in precision are not compared")
+        if not allow_mixed:
+            raise RbxError(f"{what}: {MIXED_PRECISION_HINT}")
+        warnings.append(f"{what}, but --allow-mixed-precision compares them")
+    return warnings
