@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import unicodedata
 from collections import OrderedDict
-from pathlib import Path
 
+import pawsx_subsets
 import pytest
 import regex
 
@@ -18,15 +17,14 @@ from robustbench_xl.perturb import perturb
 from robustbench_xl.recipes import load_recipe
 from robustbench_xl.transformations.char_noise import CharNoise
 
-FIXTURE = Path(__file__).parent / "fixtures" / "recipes_a" / "pawsx_dev_sentences.tsv"
 LANGS = ["ko", "ja", "zh", "de", "fr", "es", "en"]
 _JAMO = regex.compile(r"[\u1100-\u11ff\u3131-\u318e\ua960-\ua97f\ud7b0-\ud7ff]")
 
 
 def sentences(lang=None):
-    with FIXTURE.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [(r["lang"], r["id"], r["column"], r["sentence"]) for r in rows if lang in (None, r["lang"])]
+    """(lang, pair id, column, sentence) of the golden pairs, read from the bundled dev split."""
+    return [(r["lang"], r["id"], column, r[column]) for r in pawsx_subsets.pairs("char-noise-word-order", lang)
+            for column in ("sentence1", "sentence2")]
 
 
 def fixture_sentence(lang, pair_id, column):

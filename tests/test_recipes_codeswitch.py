@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "recipes_b"))
-from recipes_b_helpers import LANGS, check_golden, edited_sentence2, fixture_pairs
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "code_switch_pivot"))
+from substitution_helpers import LANGS, check_golden, edited_sentence2, fixture_pairs
 
 from robustbench_xl.errors import RbxError
 from robustbench_xl.resources.dictionaries import BUNDLED_DIR, bundled_pairs, load_dictionary

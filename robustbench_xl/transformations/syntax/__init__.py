@@ -21,7 +21,7 @@ Card
     from robustbench_xl.parsing.conllu import read_conllu
     from robustbench_xl.transformations.syntax import find_moves
 
-    tree = read_conllu("tests/fixtures/recipes_c/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
+    tree = read_conllu("tests/fixtures/syntax/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
     [m.text for m in find_moves(tree, "ko")]    # ['세계를 한국적 슬기가 이긴다.']
 """
 

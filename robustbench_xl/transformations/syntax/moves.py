@@ -21,7 +21,7 @@ Card
   eojeol, a name pulled into a phrase); still, the output is only as good as the parse.
 * Example (a gold UD Korean-Kaist tree, as in the tests)::
 
-    tree = read_conllu("tests/fixtures/recipes_c/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
+    tree = read_conllu("tests/fixtures/syntax/ud_ko.conllu")[0]   # 한국적 슬기가 세계를 이긴다.
     [m.text for m in find_moves(tree, "ko")]    # ['세계를 한국적 슬기가 이긴다.']
 """
 

@@ -19,7 +19,7 @@ Card
 * Languages: en de es fr ja ko zh (the registry's spacing and case facts).
 * Limits: a cut that would split a multi-word token, an eojeol or a name makes :func:`rewrite`
   return None; the output is only as good as the parse.
-* Example (the gold UD English-EWT tree in tests/fixtures/recipes_c/ud_en.conllu)::
+* Example (the gold UD English-EWT tree in tests/fixtures/syntax/ud_en.conllu)::
 
     s = Sent(tree)                              # Call(1) me(2) if(3) you(4) have(5) time(6) .(7)
     rewrite(s, "en", [3, 4, 5, 6, Comma(1), 1, 2, 7], {1: "lower", 3: "upper"}).text
