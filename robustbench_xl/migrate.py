@@ -13,7 +13,8 @@ fingerprint is recomputed from its weights with the recorded path and transforme
 mismatch refuses the cell (other weights made those results). When the old fingerprint cannot be
 reproduced (another transformers version writes other config keys), a shipped victim is accepted if
 its delta's content hash is the one in the recorded cache folder name. Idempotent: a migrated cell
-is left as it is.
+is left as it is. A summary written before a metric existed (``coverage``) gets it from its examples
+(``results.refresh_summary_metrics``).
 Example::
 
     report = migrate_results("leaderboard/pawsx-full/results")   # rbx results migrate FOLDER
@@ -49,6 +50,7 @@ class MigrationReport:
     migrated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     plan_files: list[str] = field(default_factory=list)
+    metrics_added: list[str] = field(default_factory=list)  # cells whose summary gained newer metrics
     warnings: list[str] = field(default_factory=list)
     models: dict[str, ModelIdentity] = field(default_factory=dict)
 
@@ -258,6 +260,19 @@ def _migrate_cell(cell: Path, models: _Models, report: MigrationReport, dry_run:
         write_json_atomic(cell / SUMMARY_FILE, _replace_keys(summary, values, drop=("versions",)))
 
 
+def _refresh_metrics(cell: Path, report: MigrationReport, dry_run: bool) -> None:
+    """Metrics that newer rbx versions compute (coverage) added to an older summary, from its examples."""
+    from .results import refresh_summary_metrics
+
+    try:
+        added = refresh_summary_metrics(cell, dry_run=dry_run)
+    except RbxError as error:
+        report.warnings.append(str(error))
+        return
+    if added:
+        report.metrics_added.append(cell.relative_to(report.folder).as_posix())
+
+
 def _relative(path: str | None, base: str | None) -> str | None:
     """A recorded absolute path relative to the recorded results root (both written by one machine)."""
     if not path or not base or not os.path.isabs(path) or not os.path.isabs(base):
@@ -314,6 +329,7 @@ def migrate_results(folder: str | Path, models: dict[str, str] | None = None, dr
     resolver = _Models(models)
     for cell in cells:
         _migrate_cell(cell, resolver, report, dry_run)
+        _refresh_metrics(cell, report, dry_run)
     _migrate_plan_records(folder, report, dry_run)
     return report
 

@@ -15,6 +15,9 @@ Card
 - Metrics: ``n_examples`` counts attacked examples and those the model got wrong unedited
   (``is_counted``); clean accuracy and accuracy under attack are over them, attack success rate and
   mean queries over attacked ones, mean perturbed share over successful ones; 95% Wilson intervals.
+  Coverage: the share of attacked examples for which the recipe produced at least one candidate that
+  passed its constraints, i.e. the model was queried on an edit (``queries`` >= 2: the first query is
+  the unedited pair). A recipe with low coverage cannot flip what it cannot edit.
 - Example::
 
       runs, warnings = discover_runs("results")
@@ -35,8 +38,10 @@ EXAMPLES_FILE = "examples.jsonl"
 SUMMARY_FILE = "summary.json"
 RUN_FILE = "run.json"
 ATTACKED = ("succeeded", "failed")
-METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate", "mean_perturbed_share", "mean_queries")
+METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate", "mean_perturbed_share", "mean_queries",
+           "coverage")
 _ROUNDING = {name: 3 if name == "mean_queries" else 6 for name in METRICS}  # decimals in summary.json
+_RATES = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate", "coverage")  # shares with a Wilson CI
 
 
 # -- layout and writing ------------------------------------------------------------------------------
@@ -335,6 +340,11 @@ def is_adversarial(record: dict) -> bool:
     return record.get("status") == "succeeded" and isinstance(record.get("perturbed"), dict)
 
 
+def had_candidate(record: dict) -> bool:
+    """An attacked example on which the model saw at least one edited pair (see Coverage in the card)."""
+    return record.get("status") == "succeeded" or int(record.get("queries") or 0) >= 2
+
+
 def perturbed_share(record: dict) -> float | None:
     """Share of words changed (``words_perturbed / words_total`` when the share is not recorded)."""
     share = record.get("perturbed_share")
@@ -357,6 +367,7 @@ def metric_values(records: list[dict]) -> dict[str, list[float]]:
         "attack_success_rate": [float(r["status"] == "succeeded") for r in attacked],
         "mean_perturbed_share": [s for s in shares if s is not None],
         "mean_queries": [float(r.get("queries") or 0) for r in attacked],
+        "coverage": [float(had_candidate(r)) for r in attacked],
     }
 
 
@@ -384,19 +395,43 @@ def summarize(records: list[dict]) -> dict:
             by_reason[reason] = by_reason.get(reason, 0) + 1
     values = metric_values(records)
     means = {name: round(sum(v) / len(v), _ROUNDING[name]) if v else None for name, v in values.items()}
-    hits = {name: int(sum(values[name])) for name in ("clean_accuracy", "accuracy_under_attack", "attack_success_rate")}
-    n, attacked = len(values["clean_accuracy"]), len(values["attack_success_rate"])
     return {
-        "n_examples": n,
+        "n_examples": len(values["clean_accuracy"]),
         "counts": {**by_status, "skipped_by_reason": dict(sorted(by_reason.items()))},
         **means,
-        "ci95": {
-            "method": "Wilson score interval over examples",
-            "clean_accuracy": _wilson(hits["clean_accuracy"], n),
-            "accuracy_under_attack": _wilson(hits["accuracy_under_attack"], n),
-            "attack_success_rate": _wilson(hits["attack_success_rate"], attacked),
-        },
+        "ci95": {"method": "Wilson score interval over examples",
+                 **{name: _wilson(int(sum(values[name])), len(values[name])) for name in _RATES}},
     }
+
+
+def refresh_summary_metrics(folder: Path, dry_run: bool = False) -> str | None:
+    """Add metrics that an older rbx did not write (``coverage``) to a cell's ``summary.json``, from its
+    examples. Returns what was added, or None when nothing is missing. A summary whose existing metrics
+    disagree with its examples is left as it is (RbxError): that is damage, not age."""
+    if not (folder / SUMMARY_FILE).is_file() or not (folder / EXAMPLES_FILE).is_file():
+        return None
+    summary = read_json(folder / SUMMARY_FILE)
+    computed = summarize(read_examples(folder / EXAMPLES_FILE)[0])
+    stored_ci = summary.get("ci95") or {}
+    missing = [k for k in computed if k not in summary] + [f"ci95.{k}" for k in computed["ci95"] if k not in stored_ci]
+    if not missing:
+        return None
+    disagree = [k for k in computed if k in summary and k != "ci95" and summary[k] != computed[k]]
+    disagree += [f"ci95.{k}" for k in stored_ci if stored_ci[k] != computed["ci95"].get(k)]
+    if disagree:
+        raise RbxError(f"{folder / SUMMARY_FILE}: {', '.join(disagree)} differ from what {EXAMPLES_FILE} gives; "
+                       "not refreshed")
+    keys, refreshed = list(computed), {}
+    for key in summary:  # old keys stay in place; a new metric follows its neighbour in summarize's order
+        refreshed[key] = {**stored_ci, **computed["ci95"]} if key == "ci95" else summary[key]
+        if key in computed:
+            for later in keys[keys.index(key) + 1:]:
+                if later in summary:
+                    break
+                refreshed[later] = computed[later]
+    if not dry_run:
+        write_json_atomic(folder / SUMMARY_FILE, refreshed)
+    return "added " + ", ".join(missing)
 
 
 def summary_mismatches(run: Run, computed: dict[str, float | None]) -> list[str]:

@@ -91,6 +91,8 @@ def _print_summary(summary: dict) -> None:
     table.add_row("attack success rate", _fmt(summary["attack_success_rate"], ci["attack_success_rate"]))
     table.add_row("mean perturbed words", _fmt(summary["mean_perturbed_share"]))
     table.add_row("mean queries", _fmt(summary["mean_queries"], pct=False))
+    if summary.get("coverage") is not None:
+        table.add_row("coverage (pairs with a candidate)", _fmt(summary["coverage"], ci.get("coverage")))
     counts = summary["counts"]
     table.add_row("succeeded / failed / skipped", f"{counts['succeeded']} / {counts['failed']} / {counts['skipped']}")
     table.add_row("wall time", f"{summary['wall_time_s']:.1f} s")

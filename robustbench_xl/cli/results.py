@@ -50,6 +50,8 @@ def migrate_command(
 
     The checkpoint folder and library versions move under "provenance"; examples.jsonl is not touched.
 
+    Summaries written before a metric existed (coverage) get it, computed from examples.jsonl.
+
     Attacks are not re-run: the weights are checked against the recorded fingerprint. A second run changes nothing.
 
     Examples:
@@ -65,7 +67,8 @@ def migrate_command(
         report = migrate_results(folder, models=specs, dry_run=dry_run)
         verb = "would migrate" if dry_run else "migrated"
         typer.echo(f"{folder}: {verb} {len(report.migrated)} cells, {len(report.unchanged)} already portable, "
-                   f"{len(report.plan_files)} plan records")
+                   f"{len(report.plan_files)} plan records, {len(report.metrics_added)} summaries given newer "
+                   f"metrics (coverage)")
         for m in report.models.values():
             typer.echo(f"  model {m.id} ({m.spec}): fingerprint {m.fingerprint[:12]}; checked by {m.verified}")
         for warning in report.warnings:

@@ -134,9 +134,12 @@ def render_markdown(data: dict) -> str:
                      f"{esc(c['recipe'])} v{esc(c['recipe_version'])}", str(c["n_examples"]),
                      interval(m["clean_accuracy"]), interval(m["accuracy_under_attack"]),
                      interval(m["attack_success_rate"]), interval(m["mean_perturbed_share"]),
-                     interval(m["mean_queries"], 1, 0) + ("" if c["complete"] else " (incomplete)")])
+                     interval(m["mean_queries"], 1, 0),
+                     interval(m.get("coverage") or {}) + ("" if c["complete"] else " (incomplete)")])
     out += _table(["Model", "Regime", "Lang", "Recipe", "n", "Clean acc.", "Acc. under attack",
-                   "Attack success", "Words perturbed", "Queries"], rows, right=set(range(4, 10)))
+                   "Attack success", "Words perturbed", "Queries", "Coverage"], rows, right=set(range(4, 11)))
+    out += ["", "Coverage: the share of attacked pairs for which the recipe produced at least one candidate "
+            "that passed its constraints (a recipe cannot flip a pair it cannot edit)."]
     out += ["", "</details>", "", "## Not comparable", ""]
     if data["not_comparable"]:
         out += [f"- `{esc(x['path'])}` ({esc(x['model'])}, {esc(x['lang'])}, {esc(x['recipe'])}): {esc(x['reason'])}"

@@ -68,6 +68,9 @@ def print_leaderboard(data: dict, console=None) -> None:
                 Text(short_interval(by_lang[lang]["metrics"]["accuracy_under_attack"]) if lang in by_lang else "–")
                 for lang in langs])
         console.print(table)
+        caption = _coverage_caption(of_recipe, langs)
+        if caption:
+            console.print(Text(caption, style="dim"), soft_wrap=True)
     if data["not_comparable"]:
         console.print(Text(f"Not comparable ({len(data['not_comparable'])}):", style="bold yellow"))
         for item in data["not_comparable"]:
@@ -76,6 +79,17 @@ def print_leaderboard(data: dict, console=None) -> None:
         console.print(Text(f"Warnings ({len(data['warnings'])}):", style="bold yellow"))
         for warning in data["warnings"]:
             console.print(Text(f"  {warning}"), soft_wrap=True)
+
+
+def _coverage_caption(cells: list[dict], langs: list[str]) -> str | None:
+    """``coverage: ja 12-35%, ko 21%`` for the languages where the recipe did not edit every attacked pair."""
+    parts = []
+    for lang in langs:
+        values = [c["metrics"].get("coverage", {}).get("value") for c in cells if c["lang"] == lang]
+        values = sorted(round(100 * v) for v in values if v is not None)
+        if values and values[0] < 100:
+            parts.append(f"{lang} {values[0]}%" if values[0] == values[-1] else f"{lang} {values[0]}-{values[-1]}%")
+    return ("coverage (attacked pairs with at least one candidate): " + ", ".join(parts)) if parts else None
 
 
 def _comparison_table(title: str, rows: list[dict], low: list[str]):

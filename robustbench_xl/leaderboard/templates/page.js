@@ -102,9 +102,10 @@
       tr.appendChild(metricCell(cell.metrics.attack_success_rate, 100, 1));
       tr.appendChild(metricCell(cell.metrics.mean_perturbed_share, 100, 1));
       tr.appendChild(metricCell(cell.metrics.mean_queries, 1, 0));
+      tr.appendChild(metricCell(cell.metrics.coverage || {}, 100, 1));
       tbody.appendChild(tr);
     });
-    if (!rows.length) tbody.appendChild(el("tr", null, [emptyCell(11, "No results match the filters.")]));
+    if (!rows.length) tbody.appendChild(el("tr", null, [emptyCell(12, "No results match the filters.")]));
     document.getElementById("row-count").textContent = "Showing " + rows.length + " of " + DATA.cells.length + " results";
     document.querySelectorAll("#cells-table th.sortable").forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.sort === state.sortKey ? (state.sortDir === "asc" ? "ascending" : "descending") : "none");
