@@ -45,6 +45,7 @@ COMPONENTS: dict[str, dict[str, tuple[str, bool]]] = {
         "greedy-word-swap-wir": ("textattack.search_methods:GreedyWordSwapWIR", False),
         "greedy": ("textattack.search_methods:GreedySearch", False),
         "beam": ("textattack.search_methods:BeamSearch", False),
+        "wir-with-moves": ("robustbench_xl.search_methods:WordImportanceWithMoves", False),
     },
     "goal": {
         "untargeted-classification": ("textattack.goal_functions:UntargetedClassification", False),
@@ -132,11 +133,11 @@ class Recipe:
         """The recipe's transformation for ``lang`` (a composite keeps the parts that support it)."""
         spec = self.transformation
         if spec.get("type") == "composite":
-            from .offline import import_textattack
+            from .transformations.composite import FamilyComposite
 
             parts = [_build("transformation", part, lang, seed) for part in spec.get("parts", [])
                      if lang in part.get("languages", self.languages)]
-            return import_textattack().transformations.CompositeTransformation(parts)
+            return FamilyComposite(parts)
         return _build("transformation", spec, lang, seed)
 
 

@@ -1,6 +1,6 @@
-"""Recipe ``all`` (version 2): the composite builds every family a language supports, syntax-swap
-included, and its syntax part still finds subtree moves after another family edited the sentence
-(``parse_edited``), so a move is not only ever possible as the first step of the search."""
+"""Recipe ``all``: the composite builds every family a language supports, syntax-swap included, and
+its syntax part still finds subtree moves after another family edited the sentence (``parse_edited``;
+all v5's search tries moves on the unedited pair, but a Python user may compose it otherwise)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_all_lists_every_family_and_builds_them_per_language():
     from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     recipe = load_recipe("all")
-    assert recipe.version == 4  # v4: char-noise 3 (no typo that spells a real word)
+    assert recipe.version == 5  # v5: wir-with-moves search (v4: char-noise 3, no typo that spells a real word)
     parts = [p["type"] for p in recipe.transformation["parts"]]
     assert parts == ["char-noise", "word-order", "syntax-swap", "code-switch", "pivot-synonym"]
     _parser_or_skip("ko")

@@ -260,6 +260,8 @@ def keeps_words_and_names(lang: str, before: str, move: Move) -> bool:
 class WordOrder(_Transformation):
     """TextAttack transformation: whole-sentence reorderings that keep the meaning (see module card)."""
 
+    edit_family = "move"  # moves phrases: searched as whole-sentence candidates (transformations.composite)
+
     def __init__(self, lang: str, seed: int = 0, max_candidates: int = 8):
         super().__init__()
         self.lang = lang

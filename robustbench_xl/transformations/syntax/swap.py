@@ -56,6 +56,8 @@ class TreeState:
 class SyntaxSwap(_Transformation):
     """TextAttack transformation: dependency-driven reorderings of whole subtrees (see module card)."""
 
+    edit_family = "move"  # moves subtrees: searched as whole-sentence candidates (transformations.composite)
+
     def __init__(self, lang: str, seed: int = 0, max_candidates: int = 12, max_moves: int = 2,
                  moves: list[str] | tuple[str, ...] = ALL_KINDS, parser_dir: str | None = None,
                  parse_edited: bool = False, trees: dict | None = None):
