@@ -2,8 +2,9 @@
 
 Card
 - What: the only module that knows a cell folder ``<model_id>/<lang>/<recipe>/`` and its files
-  ``examples.jsonl`` (one record per example), ``summary.json`` (metrics and identity) and ``run.json``
-  (identity and wall time, written first): their names, ``SCHEMA_VERSION`` and layout (``new_record``,
+  ``examples.jsonl`` (one record per example), ``summary.json`` (metrics and identity), ``run.json``
+  (identity and wall time, written first) and ``judgements.jsonl`` (human verdicts on successful
+  pairs, attached by ``rbx audit --import``; never part of the identity): their names, ``SCHEMA_VERSION`` and layout (``new_record``,
   ``make_summary``, ``run_record``), writing, reading (``read_examples``, ``load_examples``,
   ``read_summary``, ``read_run_record``, ``discover_runs``), repair and the metrics computed from
   examples (``metric_values``, ``summarize``, ``outcomes``). Runner, plans, check, audit and the
@@ -37,6 +38,8 @@ SCHEMA_VERSION = 1
 EXAMPLES_FILE = "examples.jsonl"
 SUMMARY_FILE = "summary.json"
 RUN_FILE = "run.json"
+JUDGEMENTS_FILE = "judgements.jsonl"  # a person's verdicts on successful pairs (rbx audit --import)
+VERDICTS = ("yes", "no", "unsure")  # does the gold label still hold for the perturbed pair?
 ATTACKED = ("succeeded", "failed")
 METRICS = ("clean_accuracy", "accuracy_under_attack", "attack_success_rate", "mean_perturbed_share", "mean_queries",
            "coverage")
@@ -223,6 +226,7 @@ class Run:
     complete: bool
     summary: dict
     examples: list[dict] = field(default_factory=list)
+    judgements: list[dict] = field(default_factory=list)
 
     @property
     def cell(self) -> tuple[str, str, str]:
@@ -287,11 +291,15 @@ def read_run(folder: Path) -> tuple[Run | None, list[str]]:
         return None, [f"{folder}: {SUMMARY_FILE} without {EXAMPLES_FILE} (per-example outcomes are needed "
                       "for intervals and paired tests); run skipped"]
     examples, warnings = load_examples(paths.examples)
+    judgements, problem = read_judgements(folder)
+    if problem:
+        warnings.append(problem)
     recipe = summary["recipe"]
     run = Run(path=folder, model=summary["model"]["id"], lang=summary["lang"], recipe=recipe["name"],
               recipe_version=recipe.get("version"), seed=summary.get("seed"),
               fingerprint=summary["examples_fingerprint"], config_hash=summary.get("config_hash"),
-              complete=bool(summary.get("complete", False)), summary=summary, examples=examples)
+              complete=bool(summary.get("complete", False)), summary=summary, examples=examples,
+              judgements=judgements)
     tail = folder.parts[-3:]
     if tuple(tail) != run.cell:
         warnings.append(f"{folder}: summary says {'/'.join(run.cell)} but the folder is {'/'.join(tail)}; "
@@ -432,6 +440,59 @@ def refresh_summary_metrics(folder: Path, dry_run: bool = False) -> str | None:
     if not dry_run:
         write_json_atomic(folder / SUMMARY_FILE, refreshed)
     return "added " + ", ".join(missing)
+
+
+def read_judgements(folder: Path) -> tuple[list[dict], str | None]:
+    """The verdicts attached to a cell (empty when none), and a warning when the file is damaged."""
+    path = folder / JUDGEMENTS_FILE
+    if not path.is_file():
+        return [], None
+    rows = []
+    for number, line, _ in _lines(path.read_bytes()):
+        try:
+            row = json.loads(line)
+        except ValueError:  # also bad UTF-8
+            return [], f"{path}:{number}: not JSON; judgements ignored"
+        if not isinstance(row, dict) or row.get("label_holds") not in VERDICTS or "id" not in row:
+            return [], f"{path}:{number}: not a judgement (id, perturbed, label_holds); judgements ignored"
+        rows.append(row)
+    return rows, None
+
+
+def write_judgements(folder: Path, rows: list[dict]) -> None:
+    """Write a cell's verdicts (sorted by id, then pair), atomically."""
+    ordered = sorted(rows, key=lambda r: (str(r["id"]), json.dumps(r.get("perturbed"), sort_keys=True)))
+    tmp = folder / f".{JUDGEMENTS_FILE}.tmp-{os.getpid()}"
+    tmp.write_text("".join(dumps_line(r) for r in ordered), encoding="utf-8")
+    os.replace(tmp, folder / JUDGEMENTS_FILE)
+
+
+def judged_outcomes(records: list[dict], judgements: list[dict]) -> dict[str, str]:
+    """Per successful example id, the verdict on its perturbed pair; a verdict on another pair (the
+    cell was re-run since) does not count."""
+    pairs = {str(r["id"]): r.get("perturbed") for r in records if is_adversarial(r)}
+    return {str(j["id"]): j["label_holds"] for j in judgements
+            if str(j["id"]) in pairs and j.get("perturbed") == pairs[str(j["id"])]}
+
+
+def validity(records: list[dict], judgements: list[dict]) -> dict:
+    """Label validity of a cell's successful pairs, and accuracy under *valid* attack: a flip judged
+    "no" (the gold label does not hold) counts as robust; unjudged flips still count as flips."""
+    verdicts = judged_outcomes(records, judgements)
+    holds, broken = sum(v == "yes" for v in verdicts.values()), sum(v == "no" for v in verdicts.values())
+    counted = [r for r in records if is_counted(r)]
+    robust = sum(bool(r.get("robust_correct")) or verdicts.get(str(r["id"])) == "no" for r in counted)
+    return {"judged": holds + broken, "holds": holds, "unsure": len(verdicts) - holds - broken,
+            "successes": sum(is_adversarial(r) for r in records),
+            "rate": _wilson_metric(holds, holds + broken),
+            "accuracy_under_valid_attack": {"value": robust / len(counted) if counted else None, "n": len(counted)}}
+
+
+def _wilson_metric(successes: int, n: int) -> dict | None:
+    if n == 0:
+        return None
+    low, high = _wilson(successes, n)
+    return {"value": round(successes / n, 6), "low": low, "high": high, "n": n}
 
 
 def summary_mismatches(run: Run, computed: dict[str, float | None]) -> list[str]:

@@ -14,6 +14,9 @@ Card
   ``n_examples`` (attacked + misclassified), attack success rate and mean queries over attacked
   examples, mean perturbed-word share over successful attacks; the per-example values are
   ``results.metric_values``, bootstrapped here.
+- Validity: a cell's ``judgements.jsonl`` (``rbx audit --import``) gives each cell ``validity``
+  (judged successes whose gold label holds, Wilson CI; accuracy under valid attack, in which a flip
+  judged "no" counts as robust) and the top-level ``validity`` rows pool them per recipe and language.
 - Limits: nothing is mixed across examples fingerprints or recipe versions; such runs and duplicates
   are listed in ``not_comparable`` with the reason. A model with results but no registry entry is
   shown with regime ``unregistered`` (and a warning) and left out of the STILTs comparison; so is a
@@ -33,7 +36,8 @@ from robustbench_xl.lang import display_key, is_low_resource, low_resource_codes
 from robustbench_xl.leaderboard import compare
 from robustbench_xl.leaderboard.registry import ModelEntry, load_registry
 from robustbench_xl.leaderboard.results import Exclusion, check_precisions, select_runs
-from robustbench_xl.results import METRICS, Run, adversarial_pairs, discover_runs, metric_values, summary_mismatches
+from robustbench_xl.results import (METRICS, Run, adversarial_pairs, discover_runs, judged_outcomes, metric_values,
+                                    summary_mismatches, validity)
 from robustbench_xl.stats import CONFIDENCE, N_RESAMPLES, SEED, bootstrap_interval
 
 LEADERBOARD_SCHEMA_VERSION = 2
@@ -51,6 +55,7 @@ class Leaderboard:
     arms: list[dict]
     comparisons: list[dict]
     pooled: list[dict]
+    validity: list[dict]
     not_comparable: list[Exclusion]
     warnings: list[str]
     files: dict[str, str] = field(default_factory=dict)
@@ -68,6 +73,7 @@ class Leaderboard:
             "arms": self.arms,
             "comparisons": self.comparisons,
             "pooled": self.pooled,
+            "validity": self.validity,
             "not_comparable": [item.to_json() for item in self.not_comparable],
             "warnings": self.warnings,
         }
@@ -104,9 +110,35 @@ def build_cells(runs: list[Run], registry: dict[str, ModelEntry], settings: dict
             "n_examples": metrics["clean_accuracy"]["n"],
             "skipped_by_reason": run.skipped_by_reason,
             "metrics": metrics,
+            "validity": validity(run.examples, run.judgements),
             "examples": adversarial_pairs(run.examples, EXAMPLES_PER_CELL),
         })
     return cells, warnings
+
+
+def build_validity(runs: list[Run]) -> list[dict]:
+    """Audited label validity per (recipe, version, language), pooled over the models judged there."""
+    from robustbench_xl.stats import wilson_interval
+
+    pools: dict[tuple, dict] = {}
+    for run in runs:
+        verdicts = list(judged_outcomes(run.examples, run.judgements).values())
+        if not verdicts:
+            continue
+        pool = pools.setdefault((run.recipe, run.recipe_version, run.lang), {"holds": 0, "judged": 0, "models": set()})
+        pool["holds"] += verdicts.count("yes")
+        pool["judged"] += verdicts.count("yes") + verdicts.count("no")
+        pool["models"].add(run.model)
+    rows = []
+    for (recipe, version, lang), pool in sorted(pools.items(), key=lambda kv: (kv[0][0], lang_key(kv[0][2]))):
+        k, n = pool["holds"], pool["judged"]
+        rate = None
+        if n:
+            low, high = wilson_interval(k, n)
+            rate = {"value": round(k / n, 6), "low": round(low, 6), "high": round(high, 6), "n": n}
+        rows.append({"recipe": recipe, "recipe_version": version, "lang": lang, "low_resource": is_low_resource(lang),
+                     "holds": k, "judged": n, "rate": rate, "models": sorted(pool["models"])})
+    return rows
 
 
 def build_comparisons(runs: list[Run], registry, settings: dict) -> tuple[list[dict], list[dict], list[dict]]:
@@ -180,7 +212,7 @@ def compute_leaderboard(results: str | Path, models: str | Path, *, n_resamples:
     arms, comparisons, pooled = build_comparisons(chosen, registry, settings)
     used = {cell["model"] for cell in cells}
     return Leaderboard(settings, {k: v for k, v in sorted(registry.items()) if k in used}, cells, arms,
-                       comparisons, pooled, not_comparable, warnings + cell_warnings)
+                       comparisons, pooled, build_validity(chosen), not_comparable, warnings + cell_warnings)
 
 
 def _unregistered(runs: list[Run], registry: dict[str, ModelEntry], models: Path, warnings: list[str]) -> dict:

@@ -109,6 +109,20 @@ def discordant(first_only: int | None, second_only: int | None, sep: str = " / "
     return MISSING if first_only is None else f"{first_only}{sep}{second_only}"
 
 
+def fraction(k: int, n: int) -> str:
+    """``17/20``: k of n (judged pairs whose label holds, and the like)."""
+    return f"{k}/{n}"
+
+
+def valid_attack_text(validity: dict | None) -> str:
+    """``32.0 (5/18 judged)``: accuracy under valid attack and how many successes were judged; ``–``
+    when none was."""
+    if not validity or not (validity["judged"] + validity["unsure"]):
+        return MISSING
+    judged = validity["judged"] + validity["unsure"]
+    return f"{number(validity['accuracy_under_valid_attack']['value'])} ({judged}/{validity['successes']} judged)"
+
+
 def lang_label(lang: str, low: list[str]) -> str:
     """A language code, marked ``†`` when it is low-resource."""
     return f"{lang} †" if lang in low else lang

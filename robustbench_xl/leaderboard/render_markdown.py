@@ -17,8 +17,9 @@ Card
 from __future__ import annotations
 
 from robustbench_xl.leaderboard.build import lang_key
-from robustbench_xl.leaderboard.format import (arm_text, delta_text, discordant, interval, lang_label, p_value,
-                                               pool_label, signed, test_label)
+from robustbench_xl.leaderboard.format import (MISSING, arm_text, delta_text, discordant, fraction, interval,
+                                               lang_label, p_value, pool_label, signed, test_label,
+                                               valid_attack_text)
 
 
 def esc(value: object) -> str:
@@ -126,6 +127,7 @@ def render_markdown(data: dict) -> str:
                 for lang in langs])
         out += _table(["Model", "Regime", "Base model"] + [lang_label(lang, low) for lang in langs], rows,
                       right=set(range(3, 3 + len(langs))))
+    out += validity_section(data.get("validity") or [], low)
     out += ["", "## All results", "", "<details><summary>Every metric of every result</summary>", ""]
     rows = []
     for c in cells:
@@ -135,11 +137,15 @@ def render_markdown(data: dict) -> str:
                      interval(m["clean_accuracy"]), interval(m["accuracy_under_attack"]),
                      interval(m["attack_success_rate"]), interval(m["mean_perturbed_share"]),
                      interval(m["mean_queries"], 1, 0),
-                     interval(m.get("coverage") or {}) + ("" if c["complete"] else " (incomplete)")])
+                     interval(m.get("coverage") or {}), valid_attack_text(c.get("validity"))
+                     + ("" if c["complete"] else " (incomplete)")])
     out += _table(["Model", "Regime", "Lang", "Recipe", "n", "Clean acc.", "Acc. under attack",
-                   "Attack success", "Words perturbed", "Queries", "Coverage"], rows, right=set(range(4, 11)))
+                   "Attack success", "Words perturbed", "Queries", "Coverage", "Acc. under valid attack"], rows,
+                  right=set(range(4, 12)))
     out += ["", "Coverage: the share of attacked pairs for which the recipe produced at least one candidate "
-            "that passed its constraints (a recipe cannot flip a pair it cannot edit)."]
+            "that passed its constraints (a recipe cannot flip a pair it cannot edit). Acc. under valid attack: "
+            "accuracy under attack in which a flip a person judged label-breaking counts as robust (how many "
+            "successes were judged in brackets; unjudged flips still count)."]
     out += ["", "</details>", "", "## Not comparable", ""]
     if data["not_comparable"]:
         out += [f"- `{esc(x['path'])}` ({esc(x['model'])}, {esc(x['lang'])}, {esc(x['recipe'])}): {esc(x['reason'])}"
@@ -150,6 +156,26 @@ def render_markdown(data: dict) -> str:
     out += [f"- {esc(w)}" for w in data["warnings"]] or ["None."]
     return "\n".join(out) + "\n"
 
+
+
+def validity_section(rows: list[dict], low: list[str]) -> list[str]:
+    """Audited label validity, recipe x language (``rbx audit --import``)."""
+    if not rows:
+        return []
+    langs = sorted({r["lang"] for r in rows}, key=lang_key)
+    by_key = {(r["recipe"], r["recipe_version"], r["lang"]): r for r in rows}
+    table = []
+    for recipe, version in sorted({(r["recipe"], r["recipe_version"]) for r in rows}, key=str):
+        cells = []
+        for lang in langs:
+            row = by_key.get((recipe, version, lang))
+            cells.append(fraction(row["holds"], row["judged"]) + ", " + interval(row["rate"]) if row and row["rate"]
+                         else MISSING)
+        table.append([f"{esc(recipe)} v{esc(version)}"] + cells)
+    return ["", "## Label validity (human audit)", "",
+            "Share of the judged successful pairs whose gold label still holds (holds/judged, % with 95% Wilson "
+            "CI), from the judgements attached with `rbx audit RESULTS --import judgements.csv`.", ""] + \
+        _table(["Recipe"] + [lang_label(lang, low) for lang in langs], table, right=set(range(1, 1 + len(langs))))
 
 
 def seed_pair_section(rows: list[dict], low: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ Card
 from __future__ import annotations
 
 from robustbench_xl.leaderboard.build import lang_key
-from robustbench_xl.leaderboard.format import (delta_text, discordant, lang_label, mean_std, p_value, pool_label,
+from robustbench_xl.leaderboard.format import (delta_text, discordant, fraction, lang_label, mean_std, p_value, pool_label,
                                                short_interval)
 from robustbench_xl.leaderboard.render_markdown import exclusions_note
 
@@ -71,6 +71,15 @@ def print_leaderboard(data: dict, console=None) -> None:
         caption = _coverage_caption(of_recipe, langs)
         if caption:
             console.print(Text(caption, style="dim"), soft_wrap=True)
+    if data.get("validity"):
+        table = Table(title="Label validity (human audit): judged successes whose gold label holds",
+                      title_justify="left")
+        for name in ("Recipe", "Lang", "Holds / judged", "% (95% CI)"):
+            table.add_column(name, justify="left" if name in ("Recipe", "Lang") else "right")
+        for row in data["validity"]:
+            table.add_row(Text(f"{row['recipe']} v{row['recipe_version']}"), Text(lang_label(row["lang"], low)),
+                          Text(fraction(row["holds"], row["judged"])), Text(short_interval(row["rate"] or {})))
+        console.print(table)
     if data["not_comparable"]:
         console.print(Text(f"Not comparable ({len(data['not_comparable'])}):", style="bold yellow"))
         for item in data["not_comparable"]:

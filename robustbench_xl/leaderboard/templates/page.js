@@ -62,6 +62,16 @@
     return td;
   }
 
+  function validAttackCell(validity) {
+    // accuracy under attack where a flip judged label-breaking counts as robust (rbx audit --import)
+    var td = el("td", "num");
+    var judged = validity ? validity.judged + validity.unsure : 0;
+    if (!judged || !isNum(validity.accuracy_under_valid_attack.value)) { td.textContent = "–"; return td; }
+    td.appendChild(document.createTextNode(fixed(100 * validity.accuracy_under_valid_attack.value, 1)));
+    td.appendChild(el("span", "ci", [judged + "/" + validity.successes + " judged"]));
+    return td;
+  }
+
   function sortValue(cell, key) {
     if (cell.metrics && cell.metrics[key]) return cell.metrics[key].value;
     if (key === "lang") return ("000" + langIndex(cell.lang)).slice(-3) + cell.lang; // padded: sorts as text
@@ -103,9 +113,10 @@
       tr.appendChild(metricCell(cell.metrics.mean_perturbed_share, 100, 1));
       tr.appendChild(metricCell(cell.metrics.mean_queries, 1, 0));
       tr.appendChild(metricCell(cell.metrics.coverage || {}, 100, 1));
+      tr.appendChild(validAttackCell(cell.validity));
       tbody.appendChild(tr);
     });
-    if (!rows.length) tbody.appendChild(el("tr", null, [emptyCell(12, "No results match the filters.")]));
+    if (!rows.length) tbody.appendChild(el("tr", null, [emptyCell(13, "No results match the filters.")]));
     document.getElementById("row-count").textContent = "Showing " + rows.length + " of " + DATA.cells.length + " results";
     document.querySelectorAll("#cells-table th.sortable").forEach(function (th) {
       th.setAttribute("aria-sort", th.dataset.sort === state.sortKey ? (state.sortDir === "asc" ? "ascending" : "descending") : "none");
