@@ -196,14 +196,19 @@ def find_cells(root: Path) -> list[Path]:
 
 
 def cell_label(folder: Path, records: list[dict]) -> tuple[str, str, str]:
-    """(model, lang, ``recipe vN``) from ``summary.json``, else from the folder names <model>/<lang>/<recipe>."""
-    summary = read_summary(folder)
-    if summary is not None:
+    """(model, lang, ``recipe vN``) from ``summary.json``, else from ``run.json``'s config (a run killed
+    before its summary), else from the folder names <model>/<lang>/<recipe>."""
+    identities = [read_summary(folder)]
+    try:
+        identities.append(read_run_record(folder).get("config"))
+    except ValueError:
+        pass  # a damaged run.json: the folder names remain
+    for identity in identities:
         try:
-            return (str(summary["model"]["id"]), str(summary["lang"]),
-                    f"{summary['recipe']['name']} v{summary['recipe']['version']}")
+            return (str(identity["model"]["id"]), str(identity["lang"]),
+                    f"{identity['recipe']['name']} v{identity['recipe']['version']}")
         except (KeyError, TypeError):
-            pass  # a damaged summary: fall back on the folder names
+            pass  # missing or damaged: try the next source
     parts = folder.resolve().parts
     lang = records[0].get("lang") if records else None
     return (parts[-3] if len(parts) >= 3 else "?", str(lang or (parts[-2] if len(parts) >= 2 else "?")),
@@ -483,7 +488,7 @@ def validity(records: list[dict], judgements: list[dict]) -> dict:
     counted = [r for r in records if is_counted(r)]
     robust = sum(bool(r.get("robust_correct")) or verdicts.get(str(r["id"])) == "no" for r in counted)
     return {"judged": holds + broken, "holds": holds, "unsure": len(verdicts) - holds - broken,
-            "successes": sum(is_adversarial(r) for r in records),
+            "successes": sum(is_adversarial(r) for r in records), "judged_successes": len(verdicts),
             "rate": _wilson_metric(holds, holds + broken),
             "accuracy_under_valid_attack": {"value": robust / len(counted) if counted else None, "n": len(counted)}}
 

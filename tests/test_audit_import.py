@@ -83,6 +83,13 @@ def test_nothing_to_attach_and_bad_sheets_are_one_line_errors(results, tmp_path)
     assert "Traceback" not in outcome.output and len(outcome.output.strip().splitlines()) == 1
 
 
+def test_a_cell_killed_before_its_summary_is_matched_by_run_json(results, tmp_path):
+    (results / CELL / "summary.json").unlink()  # run.json (written first) still names the recipe version
+    first = successes(results)[0]
+    report = import_judgements(results, [sheet(tmp_path, [row(first, "yes"), row(first, "yes", recipe="char-noise v1")])])
+    assert report.attached == 1 and "judged 'char-noise v1', the cell holds 'char-noise v2'" in report.refused[0]
+
+
 def test_leaderboard_counts_a_flip_judged_label_breaking_as_robust(results, tmp_path):
     from robustbench_xl.leaderboard import build_leaderboard
 
@@ -94,6 +101,7 @@ def test_leaderboard_counts_a_flip_judged_label_breaking_as_robust(results, tmp_
     under_attack = cell["metrics"]["accuracy_under_attack"]["value"]
     validity = cell["validity"]
     assert (validity["judged"], validity["holds"], validity["successes"]) == (2, 1, len(successes(results)))
+    assert validity["judged_successes"] == 2
     assert validity["accuracy_under_valid_attack"]["value"] == pytest.approx(under_attack + 1 / n)
     assert validity["rate"]["value"] == 0.5 and validity["rate"]["low"] < 0.5 < validity["rate"]["high"]
     (pooled,) = board.validity

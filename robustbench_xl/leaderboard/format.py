@@ -117,9 +117,9 @@ def fraction(k: int, n: int) -> str:
 def valid_attack_text(validity: dict | None) -> str:
     """``32.0 (5/18 judged)``: accuracy under valid attack and how many successes were judged; ``–``
     when none was."""
-    if not validity or not (validity["judged"] + validity["unsure"]):
+    judged = (validity or {}).get("judged_successes", 0)
+    if not judged:
         return MISSING
-    judged = validity["judged"] + validity["unsure"]
     return f"{number(validity['accuracy_under_valid_attack']['value'])} ({judged}/{validity['successes']} judged)"
 
 

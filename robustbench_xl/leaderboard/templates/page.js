@@ -65,7 +65,7 @@
   function validAttackCell(validity) {
     // accuracy under attack where a flip judged label-breaking counts as robust (rbx audit --import)
     var td = el("td", "num");
-    var judged = validity ? validity.judged + validity.unsure : 0;
+    var judged = validity ? validity.judged_successes : 0;
     if (!judged || !isNum(validity.accuracy_under_valid_attack.value)) { td.textContent = "–"; return td; }
     td.appendChild(document.createTextNode(fixed(100 * validity.accuracy_under_valid_attack.value, 1)));
     td.appendChild(el("span", "ci", [judged + "/" + validity.successes + " judged"]));
