@@ -78,7 +78,7 @@ def main() -> None:
         files = {r: (str(greedy_all(work)) if r == "all-greedy" else r) for r in recipes}
         for lang in langs:
             for recipe in recipes:
-                rows, wall = attack(args.model, lang, files[recipe], args.n, budgets[-1], work / lang / recipe, args.seed)
+                rows, wall = attack(args.model, lang, files[recipe], args.n, budgets[-1], work / lang / Path(recipe).stem, args.seed)
                 if rows:
                     table[(lang, recipe)] = {**success_by_budget(rows, budgets), "wall_s": round(wall, 1)}
                     print(f"{lang} {recipe}: {table[(lang, recipe)]}", file=sys.stderr, flush=True)

@@ -173,7 +173,7 @@ def test_attack_end_to_end(tmp_path, xlmr_checkpoint, lang):
 
     summary = attack(AttackConfig(lang=lang, recipe="code-switch", model=str(xlmr_checkpoint), n=3, seed=0,
                                   query_budget=40, out=str(tmp_path)), progress=False)
-    assert summary["complete"] and summary["recipe"] == {"name": "code-switch", "version": 1}
+    assert summary["complete"] and summary["recipe"] == {"name": "code-switch", "version": 2}
     counts = summary["counts"]
     assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 3
     records = [json.loads(line) for line in

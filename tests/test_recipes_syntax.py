@@ -30,7 +30,8 @@ GOLDEN = {
         "빠른 템포로 역사는 흘러간다.": {("scramble", "역사는 빠른 템포로 흘러간다.")},
         "영국은 기겁을 하였다.": set(),  # the object of a light verb stays with it
         "당시 서독은 손실이 55 일에 불과하였다.": set(),  # 55 일에 불과하다: complement; topic + subject
-        "발전동에는 발전기가 설치되어 있다.": set(),  # topic + subject are never swapped
+        # A place made the topic (에는) is an adverbial, not a second subject: it may pass the subject (v3).
+        "발전동에는 발전기가 설치되어 있다.": {("scramble", "발전기가 발전동에는 설치되어 있다.")},
         # 운동조직 이전에 stands right before the relative verb form 믿을: it could be that verb's
         # argument (small parsers often attach it so), so it does not move; the topic and the
         # dative still may.

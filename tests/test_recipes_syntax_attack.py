@@ -80,7 +80,7 @@ def test_attack_end_to_end_with_the_shipped_parser(tmp_path, xlmr_checkpoint, la
     before = PARSE_COUNTERS["texts_parsed"]
     summary = attack(AttackConfig(lang=lang, recipe="syntax-swap", model=str(xlmr_checkpoint), n=3, seed=0,
                                   query_budget=30, out=str(tmp_path)), progress=False)
-    assert summary["complete"] and summary["recipe"] == {"name": "syntax-swap", "version": 2}
+    assert summary["complete"] and summary["recipe"] == {"name": "syntax-swap", "version": 3}
     counts = summary["counts"]
     assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 3
     assert PARSE_COUNTERS["texts_parsed"] - before <= 3  # at most the three originals

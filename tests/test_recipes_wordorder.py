@@ -118,7 +118,7 @@ def test_reordering_keeps_other_column_and_marks_moved_words():
 
 def test_recipe():
     recipe = load_recipe("word-order")
-    assert recipe.version == 2 and recipe.transformation["type"] == "word-order"
+    assert recipe.version == 3 and recipe.transformation["type"] == "word-order"
     assert recipe.languages == ("ja", "ko", "zh")  # de/en/es/fr rules find nothing in PAWS-X
     assert "particle" in recipe.label_preservation and recipe.search["type"] == "greedy"
 

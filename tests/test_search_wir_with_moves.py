@@ -40,7 +40,7 @@ def test_all_builds_the_word_importance_search_over_a_family_composite():
     from robustbench_xl.search_methods import WordImportanceWithMoves
 
     recipe = load_recipe("all")
-    assert recipe.version == 5 and recipe.search == {"type": "wir-with-moves", "params": {"wir_method": "delete"}}
+    assert recipe.version == 6 and recipe.search == {"type": "wir-with-moves", "params": {"wir_method": "delete"}}
     transformation = recipe.build_transformation("ko", 0)
     assert isinstance(transformation, FamilyComposite) and transformation.has_family("move")
     search = WordImportanceWithMoves()

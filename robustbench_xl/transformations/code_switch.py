@@ -24,6 +24,12 @@ How words are matched:
 ja, ko and zh words (or Korean stems) of one character are never switched: they are too ambiguous,
 and in Chinese often a piece of a transliterated name (汤顿河 "Taunton River" -> 汤 "soup" + 顿河).
 
+Where a switch lands (since recipe v2): a replacement that starts or ends in a Latin letter or digit
+may not touch another Latin letter or digit (two switched neighbours in unspaced zh/ja text glued
+into ``schoollocated``), and a switched katakana word may not touch katakana (it was a piece of a
+longer katakana run, i.e. of a transcribed name: メイスフィールド -> メイスfield). Korean switches whole eojeol or their
+common-noun stem, so a Hangul transcription is never cut.
+
 Never switched: numbers, names (capitalised mid-sentence words via ``ProtectedWords`` in the
 recipe; ko/ja/zh proper nouns by the language's analyser here), words the dictionary maps to
 themselves (loanwords and names: ``hotel -> hotel``), closed-class words (by UD counts for en/de/es/fr,
@@ -46,6 +52,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from ..errors import RbxError
 from ..lang import get_language, validate_lang
 from ..offline import import_textattack
@@ -65,6 +73,31 @@ from .base import distinct_edits
 
 _WordSwap = import_textattack().transformations.WordSwap
 ENGLISH_TEXT_TARGET = "es"  # English text cannot switch into English
+
+
+_LATIN_EDGE = regex.compile(r"[\p{Latin}\p{Nd}]")
+_KATAKANA_EDGE = regex.compile(r"[\p{Katakana}ー・･]")
+
+
+def _touches(ch: str, replacement_edge: str, word_edge: str) -> bool:
+    """Whether the neighbouring character ``ch`` glues onto a replacement ending in
+    ``replacement_edge`` that took the place of a word ending in ``word_edge``: a Latin letter or
+    digit beside another, or a katakana word cut out of a longer katakana run."""
+    if not ch or not _LATIN_EDGE.match(replacement_edge):
+        return False
+    return bool(_LATIN_EDGE.match(ch) or (_KATAKANA_EDGE.match(ch) and _KATAKANA_EDGE.match(word_edge)))
+
+
+def free_standing(text: str, replacement: str, word: str) -> int:
+    """How often ``replacement`` (switched for ``word``) stands in ``text`` without gluing onto its
+    neighbours (see the card)."""
+    count, start = 0, text.find(replacement)
+    while start >= 0:
+        before, after = text[start - 1:start], text[start + len(replacement):start + len(replacement) + 1]
+        if not _touches(before, replacement[0], word[:1]) and not _touches(after, replacement[-1], word[-1:]):
+            count += 1
+        start = text.find(replacement, start + 1)
+    return count
 
 
 def default_target(lang: str) -> str:
@@ -176,7 +209,10 @@ class CodeSwitch(_WordSwap):
             else:
                 position = i
             for replacement in self.replacements(words[i], position == 0):
-                out.append(current_text.replace_word_at_index(i, replacement))
+                child = current_text.replace_word_at_index(i, replacement)
+                # A switch that glues onto a Latin word or splits a katakana run adds no free-standing copy.
+                if free_standing(child.text, replacement, words[i]) > free_standing(current_text.text, replacement, words[i]):
+                    out.append(child)
         return out
 
     def extra_repr_keys(self):

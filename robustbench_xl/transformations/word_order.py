@@ -53,6 +53,8 @@ from ..lang.kana import is_katakana
 from ..lang.names import NAME_SEPARATORS, is_protected
 from ..offline import import_textattack
 from .base import rng_for
+from .syntax import rules
+from .syntax.moves_cjk import korean_verb_stem
 from .word_order_rules import Move, chinese_swaps, latin_moves
 
 _Transformation = import_textattack().transformations.Transformation
@@ -67,6 +69,7 @@ class Chunk:
     end: int
     kind: str
     mark: str = ""
+    lemma: str = ""  # a predicate's verb stem (ko) or dictionary form (ja), for the complement rule
 
 
 # -- Korean ---------------------------------------------------------------------------------------
@@ -95,14 +98,15 @@ def korean_chunks(text: str) -> list[Chunk]:
             mark = _KO_ARG.get(last.tag) or ("topic" if last.tag == "JX" else "adverbial:" + last.text)
             kind = "arg" if len(parts) > 1 else "stop"
         elif tags & {"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"} and last.tag in ("EF", "EC"):
-            kind, mark = ("pred-final" if last.tag == "EF" else "pred-conn"), ""
+            kind, mark = ("pred-final" if last.tag == "EF" else "pred-conn"), korean_verb_stem(surface)
         elif last.tag in ("MAG", "MAJ"):
             kind, mark = "adv", ""
         elif all(m.tag in _KO_MOD_TAGS for m in parts) and last.tag != "JKB":
             kind, mark = "mod", ""
         else:
             kind, mark = "stop", ""  # relative clauses (ETM), nominalised verbs, anything unclear
-        chunks.append(Chunk(start, core_end, kind, mark))
+        chunks.append(Chunk(start, core_end, kind, mark if kind == "arg" else "",
+                            mark if kind.startswith("pred") else ""))
     return chunks
 
 
@@ -173,7 +177,7 @@ def _ja_predicate(tokens, i: int, chunks: list[Chunk]) -> int:
         kind = "pred-conn"
     else:
         kind = "stop"  # e.g. a verb modifying the next noun: a relative clause
-    chunks.append(Chunk(start, tokens[j - 1][3], kind))
+    chunks.append(Chunk(start, tokens[j - 1][3], kind, lemma=tokens[i][4]))
     return j
 
 
@@ -203,8 +207,23 @@ def case_marked_swaps(text: str, chunks: list[Chunk]) -> list[Move]:
         ends = [c.kind for c in rest if c.kind not in ("arg", "mod", "adv")][:1]
         if ends not in (["pred-final"], ["pred-conn"]):
             continue
+        if rest[0].kind.startswith("pred") and bound_to_verb(chunks[b2].mark, rest[0].lemma):
+            continue  # 中心に なっている, 친구가 되었다: the phrase is part of its verb, not an argument
         out.append(Move.swap(text, (chunks[a1].start, chunks[b1].end), (chunks[a2].start, chunks[b2].end)))
     return out
+
+
+def bound_to_verb(mark: str, lemma: str) -> bool:
+    """Whether a phrase closed by ``mark`` right before a verb with this stem/dictionary form belongs
+    to the verb (the complement of なる/되다/불과하다, the object of a light verb: 중심이 되다,
+    中心になる, 기겁을 하다, 勉強をする); the word lists are syntax-swap's (:mod:`.syntax.rules`)."""
+    if mark in ("に", "には", "を"):
+        return lemma in rules.JA_COMPLEMENT_VERBS or (mark == "を" and lemma in rules.JA_LIGHT_VERBS)
+    if mark == "object":
+        return lemma in rules.KO_LIGHT_VERBS
+    if mark == "subject":
+        return lemma in rules.KO_BECOME
+    return mark.startswith("adverbial:") and lemma in rules.KO_COMPLEMENT_VERBS
 
 
 # -- the transformation ---------------------------------------------------------------------------

@@ -236,10 +236,17 @@ GRAMMARS = {
 }
 
 
+def _role(p: Phrase) -> str:
+    """A topic made of a place or time phrase (에는 에서는, には では) is that adverbial made the topic:
+    it cannot be a second subject, so it counts as an adverbial here (since v3)."""
+    return "adverbial" if p.role == "topic" and p.particle not in ("은", "는", "は") else p.role
+
+
 def compatible(p: Phrase, q: Phrase) -> bool:
-    if {p.role, q.role} == {"topic", "subject"} or p.particle == q.particle:
-        return False
-    return not (p.role == q.role and p.role in ("subject", "object", "topic"))
+    roles = {_role(p), _role(q)}
+    if roles == {"topic", "subject"} or p.particle == q.particle:
+        return False  # 그는 키가, 象は鼻が: double-subject sentences
+    return not (len(roles) == 1 and roles & {"subject", "object", "topic"})
 
 
 def case_marked_moves(s: Sent, lang: str, kinds) -> list[Move | None]:

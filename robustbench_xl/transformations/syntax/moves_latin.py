@@ -30,10 +30,12 @@ from .tree_tools import Comma, Move, Sent, base, demote, phrase_text, rewrite
 
 
 # -- adverbials in en es fr de -------------------------------------------------------------------
-def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
+def adjunct(s: Sent, d: int, lang: str, free_prepositions: bool = False) -> tuple[int, int] | None:
     """The span of root dependent ``d`` when it is a movable adverbial of ``lang``: a listed time
     or frame adverb, a temporal oblique (a listed preposition with a year, a date or a time noun,
-    or a purely temporal preposition), or an adverbial clause opened by a listed subordinator."""
+    or a purely temporal preposition), or an adverbial clause opened by a listed subordinator.
+    ``free_prepositions`` (German verb-second and Mittelfeld moves): any oblique opened by a
+    preposition of ``rules.DE_ADJUNCT_PREPOSITIONS`` too, temporal or not."""
     t = s.tok(d)
     sub = s.subtree(d)
     sp = s.span(sub)
@@ -58,7 +60,8 @@ def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
             year = t.upos == "NUM" and a == b and len(t.text) == 4 and t.text.isdigit()
             return sp if get_language(lang).syntax == "german" and year else None  # verb-second
         prep = s.low(cases[0])
-        if cases[0] != a or prep not in rules.PREPOSITIONS[lang] or _in_range(s, a, b):
+        free = lang == "de" and prep in rules.DE_ADJUNCT_PREPOSITIONS and free_prepositions
+        if cases[0] != a or (prep not in rules.PREPOSITIONS[lang] and not free) or _in_range(s, a, b):
             return None
         years = [i for i in range(a, b + 1) if rules.is_year(s.tok(i).text)]
         temporal = prep in rules.TIME_PREPOSITIONS[lang] or s.low(d) in rules.TIME_NOUNS[lang] or years
@@ -66,11 +69,32 @@ def adjunct(s: Sent, d: int, lang: str) -> tuple[int, int] | None:
         # parser pulled into the phrase; moving it would change who did what.
         if years and any(s.tok(i).upos == "PROPN" for i in range(years[-1] + 1, b + 1)):
             return None
-        return sp if temporal else None
+        if temporal:
+            return sp
+        return sp if free and _free_adjunct(s, a, b) else None
     if base(rel) == "advcl" and lang in rules.SUBORDINATORS:
         marks = [c for c in s.kids[d] if base(s.tok(c).deprel) == "mark"]
         return sp if marks and marks[0] == a and s.low(a) in rules.SUBORDINATORS[lang] else None
     return None
+
+
+def _free_adjunct(s: Sent, a: int, b: int) -> bool:
+    """Guards for a non-temporal German prepositional phrase ``a..b`` of the verb:
+    * right after a noun or name it may be that noun's modifier, whatever the parse says (PP
+      attachment: "sah den Mann mit dem Fernglas"); moving it would settle the reading: refused;
+    * a noun or name right after it means the parser cut a name or a noun phrase ("mit Elisabeth |
+      Young"): refused;
+    * anything coordinated with the verb (a second, perhaps elided clause: "wird ... gesprochen und
+      im Original von ...") could share it: refused."""
+    nominal = ("NOUN", "PROPN", "NUM", "X")
+    if (a > 1 and s.tok(a - 1).upos in nominal) or (b < s.n and s.tok(b + 1).upos in nominal):
+        return False
+    if any(base(s.tok(c).deprel) == "conj" for c in s.kids[s.root]):
+        return False  # a conjunct of the verb: a second clause
+    # A coordinator on a dependent of the verb that is no conjunct: an elided second clause the
+    # parser attached to the verb ("... gesprochen und im englischen Original von Frank Trimble").
+    return not any(base(t.deprel) == "cc" and t.head in s.kids[s.root] and base(s.tok(t.head).deprel) != "conj"
+                   for t in s.tree.tokens)
 
 
 def _in_range(s: Sent, a: int, b: int) -> bool:
@@ -196,7 +220,7 @@ def german_moves(s: Sent, kinds) -> list[Move | None]:
     out = []
     if ssp[0] == 1 and f == ssp[1] + 1 and "front" in kinds:
         for d in s.kids[root]:
-            sp = adjunct(s, d, "de")
+            sp = adjunct(s, d, "de", free_prepositions=True)
             if sp and sp[0] > f and not _other_clauses(s, d) and not s.is_comma(sp[0] - 1) \
                     and not s.is_comma(sp[1] + 1) and not _crosses_clause(s, range(f + 1, sp[0])):
                 how = demote(s, 1, "de")
@@ -206,7 +230,7 @@ def german_moves(s: Sent, kinds) -> list[Move | None]:
                                            f"front {s.tok(d).deprel} '{phrase_text(s, a, b)}' (inversion)"))
     elif f > 1 and ssp[0] == f + 1 and "postpose" in kinds:
         d = _root_child_of(s, 1)
-        sp = adjunct(s, d, "de")
+        sp = adjunct(s, d, "de", free_prepositions=True)
         if sp and sp[0] == 1 and sp[1] + 1 == f and not _other_clauses(s, d):
             a, b = sp
             k = ssp[1] + 1  # weak pronouns stay right after the subject: "Er gab ihm damals ..."
@@ -216,4 +240,23 @@ def german_moves(s: Sent, kinds) -> list[Move | None]:
             order = [*range(ssp[0], ssp[1] + 1), f, *range(ssp[1] + 1, k), *range(a, b + 1), *range(k, s.n + 1)]
             out.append(how and rewrite(s, "de", order, {1: how, ssp[0]: "upper"}, "postpose",
                                        f"postpose {s.tok(d).deprel} '{phrase_text(s, a, b)}' (subject first)"))
+    if "scramble" in kinds:
+        out += _mittelfeld_swaps(s, f)
+    return out
+
+
+def _mittelfeld_swaps(s: Sent, f: int) -> list[Move | None]:
+    """Two adjacent adverbials after the finite verb ``f`` trade places ("Er wurde 1950 in Berlin
+    geboren" -> "Er wurde in Berlin 1950 geboren"): each keeps its preposition and case, so its
+    role; subjects and objects never move (German case endings are often ambiguous)."""
+    spans = sorted((sp, d) for d in s.kids[s.root] if d > f
+                   for sp in [adjunct(s, d, "de", free_prepositions=True)] if sp and sp[0] > f)
+    out = []
+    for ((a1, b1), d1), ((a2, b2), d2) in zip(spans, spans[1:]):
+        if b1 + 1 != a2 or _other_clauses(s, d1) or _other_clauses(s, d2) or \
+                s.clausal(d1) or s.clausal(d2):
+            continue
+        order = [*range(1, a1), *range(a2, b2 + 1), *range(a1, b1 + 1), *range(b2 + 1, s.n + 1)]
+        out.append(rewrite(s, "de", order, None, "scramble",
+                           f"swap '{phrase_text(s, a1, b1)}' and '{phrase_text(s, a2, b2)}' (Mittelfeld)"))
     return out

@@ -63,6 +63,12 @@ PREPOSITIONS = {  # introduce an oblique that may move when it is temporal (see 
     "fr": {"en", "à", "dans", "pendant", "depuis", "après", "avant", "dès", "durant", "jusqu'", "jusque",
            "vers", "entre", "lors", "jusqu’"},
 }
+# German prepositions whose phrase is an adjunct wherever it stands (place, means, company, cause,
+# beneficiary): its role is in the preposition and its case, so it may go to the Vorfeld or trade
+# places in the Mittelfeld. Not von/vom/bis/ab/zu (ranges, agents, complements: "zum Präsidenten").
+DE_ADJUNCT_PREPOSITIONS = {"in", "im", "ins", "an", "am", "auf", "bei", "beim", "aus", "nach", "vor", "hinter",
+                           "neben", "über", "unter", "zwischen", "mit", "für", "durch", "gegen", "ohne",
+                           "seit", "während", "um", "wegen", "trotz", "innerhalb", "außerhalb", "gegenüber"}
 RANGE_WORDS = {"from", "to", "until", "till", "through", "von", "bis", "ab", "zu", "de", "du", "des", "à",
                "au", "jusqu'", "jusqu’", "a", "al", "desde", "hasta"}
 RANGE_ENDS = {"to", "until", "till", "through", "from", "bis", "von", "ab", "hasta", "desde", "jusqu'", "jusqu’",
