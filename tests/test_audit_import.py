@@ -24,7 +24,7 @@ CELL = "e5s-full-standard-s0/ko/char-noise"
 def results(tmp_path) -> Path:
     root = tmp_path / "results"
     shutil.copytree(FULL / "results" / CELL, root / CELL)
-    (root / CELL / JUDGEMENTS_FILE).unlink()  # start from results nobody judged
+    (root / CELL / JUDGEMENTS_FILE).unlink(missing_ok=True)  # start from results nobody judged
     return root
 
 
@@ -44,7 +44,7 @@ def successes(results: Path) -> list[dict]:
 
 
 def row(record: dict, verdict: str, **changes) -> dict:
-    return {"number": 1, "cell": CELL, "model": "e5s-full-standard-s0", "lang": "ko", "recipe": "char-noise v2",
+    return {"number": 1, "cell": CELL, "model": "e5s-full-standard-s0", "lang": "ko", "recipe": "char-noise v3",
             "id": record["id"], "gold_label": record["label"], "original": "", "perturbed": edited_text(record),
             "label_holds": verdict, "note": "", **changes}
 
@@ -53,11 +53,11 @@ def test_import_attaches_matching_rows_and_refuses_the_rest_with_reasons(results
     first, second, third = successes(results)[:3]
     path = sheet(tmp_path, [row(first, "yes"), row(second, "No"), row(third, ""),
                             row(third, "yes", perturbed=edited_text(third) + "!"),
-                            row(third, "yes", recipe="char-noise v3"), row(third, "maybe")])
+                            row(third, "yes", recipe="char-noise v2"), row(third, "maybe")])
     report = import_judgements(results, [path])
     assert (report.attached, report.blank, report.by_verdict) == (2, 1, {"yes": 1, "no": 1})
     assert len(report.refused) == 3
-    assert "another perturbed pair" in report.refused[0] and "judged 'char-noise v3'" in report.refused[1]
+    assert "another perturbed pair" in report.refused[0] and "judged 'char-noise v2'" in report.refused[1]
     assert "'maybe' is not one of" in report.refused[2]
     stored, problem = read_judgements(results / CELL)
     assert problem is None and [(j["id"], j["label_holds"]) for j in stored] == sorted(
@@ -87,7 +87,7 @@ def test_a_cell_killed_before_its_summary_is_matched_by_run_json(results, tmp_pa
     (results / CELL / "summary.json").unlink()  # run.json (written first) still names the recipe version
     first = successes(results)[0]
     report = import_judgements(results, [sheet(tmp_path, [row(first, "yes"), row(first, "yes", recipe="char-noise v1")])])
-    assert report.attached == 1 and "judged 'char-noise v1', the cell holds 'char-noise v2'" in report.refused[0]
+    assert report.attached == 1 and "judged 'char-noise v1', the cell holds 'char-noise v3'" in report.refused[0]
 
 
 def test_leaderboard_counts_a_flip_judged_label_breaking_as_robust(results, tmp_path):
@@ -107,7 +107,7 @@ def test_leaderboard_counts_a_flip_judged_label_breaking_as_robust(results, tmp_
     (pooled,) = board.validity
     assert (pooled["recipe"], pooled["lang"], pooled["holds"], pooled["judged"]) == ("char-noise", "ko", 1, 2)
     markdown = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
-    assert "## Label validity (human audit)" in markdown and "| char-noise v2 | 1/2, 50.0 [" in markdown
+    assert "## Label validity (human audit)" in markdown and "| char-noise v3 | 1/2, 50.0 [" in markdown
     assert f"{100 * (under_attack + 1 / n):.1f} (2/{validity['successes']} judged)" in markdown
     assert "Valid-attack acc." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
@@ -131,7 +131,16 @@ def test_the_shipped_audits_are_attached_to_the_committed_results():
         rows, problem = read_judgements(path.parent)
         assert problem is None
         judged[path.parent.relative_to(FULL / "results").as_posix()] = rows
-    assert sum(len(rows) for rows in judged.values()) == 49  # 37 of judgements.csv + 12 structural
+    assert sum(len(rows) for rows in judged.values()) == 68  # audit-v3: every row of its sheet
     board = json.loads((FULL / "leaderboard.json").read_text(encoding="utf-8"))
     rows = {(r["recipe"], r["lang"]): (r["holds"], r["judged"]) for r in board["validity"]}
-    assert rows[("word-order", "ja")] == (1, 2) and rows[("char-noise", "ko")] == (3, 5)
+    assert rows[("code-switch", "ko")] == (4, 5) and rows[("all", "de")] == (4, 5)
+    assert rows[("syntax-swap", "ja")] == (3, 3) and rows[("char-noise", "de")] == (4, 4)  # + 1 unsure
+
+
+def test_the_first_audit_no_longer_attaches_to_re_versioned_cells(tmp_path):
+    """Session 9 re-ran every cell with new recipe versions: the session-3 sheet judged older pairs."""
+    root = tmp_path / "results"
+    shutil.copytree(FULL / "results", root)
+    with pytest.raises(RbxError, match="judged 'char-noise v2', the cell holds 'char-noise v3'"):
+        import_judgements(root, [FULL / "audit" / "judgements.csv"])

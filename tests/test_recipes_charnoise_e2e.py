@@ -24,7 +24,7 @@ def test_attack_cell(recipe, lang, ids, bert_checkpoint, tmp_path):
     assert (cell / "examples.jsonl").is_file() and (cell / "summary.json").is_file()
     on_disk = json.loads((cell / "summary.json").read_text(encoding="utf-8"))
     assert on_disk["complete"] and on_disk["recipe"]["name"] == recipe
-    assert on_disk["recipe"]["version"] == {"char-noise": 3, "word-order": 2}[recipe]
+    assert on_disk["recipe"]["version"] == {"char-noise": 3, "word-order": 3}[recipe]
     rows = [json.loads(line) for line in (cell / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 3 and summary["n_examples"] <= 3
     for row in rows:

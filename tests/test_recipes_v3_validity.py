@@ -125,3 +125,18 @@ def test_a_place_topic_may_trade_places_with_a_subject(rbx_home):
     place_topic, plain_topic, subject = (Phrase(0, 1, 1, "topic", "에는"), Phrase(0, 1, 1, "topic", "는"),
                                          Phrase(0, 2, 2, "subject", "가"))
     assert compatible(place_topic, subject) and not compatible(plain_topic, subject)
+
+
+def test_a_dated_time_phrase_of_the_main_verb_goes_to_the_sentence_start(rbx_home):
+    """ja 6294: the date passes the topic and a によって phrase of the same verb; refused: ja 949 (the
+    phrase would leave a gapped clause: ブラウン大学で学士号を、コロンビア大学で…を), ja 1144 (ちなんで is a
+    verb, not a place), ja 5206 (代表で is the copula's continuative, not a place)."""
+    from robustbench_xl.parsing import parse_texts
+    from robustbench_xl.transformations.syntax import find_moves
+
+    ids = ("6294", "949", "1144", "5206")
+    trees = parse_texts("ja", [dev_pair("ja", i)["sentence2"] for i in ids])
+    fronts = {i: [m.text for m in find_moves(t, "ja") if m.kind == "front"] for i, t in zip(ids, trees)}
+    assert fronts["6294"] == ["1806 年 8 月 29 日にベンジャミン・ヒューは、ジェファーソン郡の法務官ステファン・フォードによって"
+                              "エリザベス コアと結婚しました。"]
+    assert fronts["949"] == fronts["1144"] == fronts["5206"] == []

@@ -214,6 +214,19 @@ def _next_to_become(s: Sent, a: int, b: int) -> bool:
         (b < s.n and korean_verb_stem(s.tok(b + 1).text) in rules.KO_BECOME)
 
 
+def _japanese_dated(stem: str, particle: str) -> bool:
+    return particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS
+
+def _korean_dated(stem: str, particle: str) -> bool:
+    return particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS)
+
+def _korean_clause_ending(s: Sent, d: int) -> bool:
+    return _last_tag(s.tok(d).text).startswith(("EC", "EF", "ETN", "ETM"))  # 포함해, 했고, 하기, 있는
+
+def _japanese_clause_ending(s: Sent, d: int) -> bool:
+    return any(base(s.tok(c).deprel) == "mark" for c in s.kids[d])  # 〜て, 〜ので, 〜ため
+
+
 @dataclass(frozen=True)
 class CaseGrammar:
     """One case-marked language's rules: the particle closing a phrase (None: not movable), the
@@ -225,14 +238,16 @@ class CaseGrammar:
     predicate: Callable[[Sent, int], Predicate]
     copula_complement: Callable[[Sent, int, int], bool]
     frontable: Callable[[Sent, Phrase], bool]
+    dated_time: Callable[[str, str], bool]  # (phrase without its particle, particle): 1983 年 + に
+    clause_ending: Callable[[Sent, int], bool]  # the dependent heads a clause of its own
 
 
 # The case-marked family's per-language grammars (the registry's ``syntax: case-marked`` languages).
 GRAMMARS = {
     "ko": CaseGrammar(lambda s, d, sp: korean_particle(s, d) if sp[1] == d else None, _korean_constituent,
-                      _korean_predicate, _next_to_become, _korean_frontable),
+                      _korean_predicate, _next_to_become, _korean_frontable, _korean_dated, _korean_clause_ending),
     "ja": CaseGrammar(lambda s, d, sp: japanese_particle(s, *sp), _japanese_constituent, _japanese_predicate,
-                      lambda s, a, b: False, _japanese_frontable),
+                      lambda s, a, b: False, _japanese_frontable, _japanese_dated, _japanese_clause_ending),
 }
 
 
@@ -270,7 +285,68 @@ def case_marked_moves(s: Sent, lang: str, kinds) -> list[Move | None]:
                 if "front" in kinds and k >= 2 and q.b + 1 < h and frontable(s, q, lang) \
                         and all(compatible(p, q) for p in run[:k]):
                     out.append(_move(s, lang, run[0], q, "front"))
+        if "front" in kinds and h == s.root:
+            out += _front_to_sentence_start(s, lang, h, runs)
     return out
+
+
+def _front_to_sentence_start(s: Sent, lang: str, h: int, runs: list[list[Phrase]]) -> list[Move | None]:
+    """A dated time phrase of the main predicate goes to the sentence start (since v3):
+    "これは … によって 1983 年に設計された。" -> "1983 年にこれは … によって設計された。". Its particle keeps
+    its role; it stays in its own clause because everything it passes hangs under a dependent of
+    the same predicate that is not a clause (no verb, no conjunct, no connective ending), so it
+    cannot come to scope over another clause. Not the phrase next to the verb (often a complement),
+    nor one already first in its run (the run-internal front covers those)."""
+    out = []
+    for run in runs:
+        q = run[0]
+        if q.a == 1 or q.b + 1 >= h or not _dated_time_phrase(s, q, lang):
+            continue
+        passed = {_root_child(s, i) for i in range(1, q.a)}
+        if any(d == s.root or _clause_like(s, d, lang) for d in passed):
+            continue
+        # A comma passed must close a topic (ティムは、); any other comma may end a list or a gapped
+        # clause (ブラウン大学で学士号を、コロンビア大学で…を) that the phrase would leave.
+        if not all(_topic_comma_or_none(s, i) for i in range(1, q.a)):
+            continue
+        out.append(_move(s, lang, Phrase(0, 1, 1, "", ""), q, "front"))
+    return out
+
+
+_TOPICS = ("は", "은", "는")
+
+
+def _topic_comma_or_none(s: Sent, i: int) -> bool:
+    """Word ``i`` is no comma, or the comma closing a topic (ティムは 、, Korean 그는, glued)."""
+    text = s.tok(i).text
+    if s.is_comma(i):
+        return i > 1 and s.tok(i - 1).text.endswith(_TOPICS)
+    return text[-1:] not in rules.COMMAS or text[:-1].endswith(_TOPICS)
+
+
+def _dated_time_phrase(s: Sent, q: Phrase, lang: str) -> bool:
+    """A time phrase with a number, closed by に/には or 에/에는 (1983 年に, 1839년 8월에): a sentence
+    adverbial. Place phrases stay (a で/에서 phrase can be a copula's continuative, 代表で "is the
+    representative and"), and から/부터 stay (half of a range)."""
+    if not s.has_digit(q.a, q.b) or s.tok(q.dep).upos not in ("NOUN", "NUM", "PROPN"):
+        return False
+    return GRAMMARS[lang].dated_time(phrase_text(s, q.a, q.b)[: -len(q.particle)].rstrip(), q.particle)
+
+
+def _root_child(s: Sent, i: int) -> int:
+    while s.tok(i).head not in (0, s.root):
+        i = s.tok(i).head
+    return i
+
+
+def _clause_like(s: Sent, d: int, lang: str) -> bool:
+    """Dependent ``d`` of the root heads a clause of its own: a verb or adjective, a conjunct or
+    clausal relation, or the language's clause ending (ko: a connective, final, nominalising or
+    adnominal ending on the eojeol; ja: a subordinating mark)."""
+    t = s.tok(d)
+    if t.upos in ("VERB", "ADJ", "AUX") or base(t.deprel) in ("conj", "parataxis", "ccomp", "csubj", "acl"):
+        return True
+    return GRAMMARS[lang].clause_ending(s, d)
 
 
 def _move(s: Sent, lang: str, first: Phrase, q: Phrase, kind: str) -> Move | None:

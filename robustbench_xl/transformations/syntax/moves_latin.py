@@ -60,7 +60,7 @@ def adjunct(s: Sent, d: int, lang: str, free_prepositions: bool = False) -> tupl
             year = t.upos == "NUM" and a == b and len(t.text) == 4 and t.text.isdigit()
             return sp if get_language(lang).syntax == "german" and year else None  # verb-second
         prep = s.low(cases[0])
-        free = lang == "de" and prep in rules.DE_ADJUNCT_PREPOSITIONS and free_prepositions
+        free = free_prepositions and prep in rules.DE_ADJUNCT_PREPOSITIONS
         if cases[0] != a or (prep not in rules.PREPOSITIONS[lang] and not free) or _in_range(s, a, b):
             return None
         years = [i for i in range(a, b + 1) if rules.is_year(s.tok(i).text)]
