@@ -79,13 +79,16 @@ def test_no_switch_adds_a_glued_latin_run_on_real_pairs(lang, switchers):
 
 
 def test_word_order_keeps_the_complement_of_naru_by_its_verb():
-    from robustbench_xl.transformations.word_order import bound_to_verb, reorderings
+    from robustbench_xl.transformations.syntax.moves_cjk import japanese_binding, korean_binding
+    from robustbench_xl.transformations.word_order import reorderings
 
     row = dev_pair("ja", "6536")
     assert row["sentence2"] == "ラインアップはインディー音楽とオルタナティブ音楽が中心になっている。"
     assert all("中心にな" in m.text for m in reorderings(row["sentence2"], "ja"))
-    assert bound_to_verb("に", "なる") and bound_to_verb("subject", "되") and bound_to_verb("object", "하")
-    assert not bound_to_verb("で", "なる") and not bound_to_verb("adverbial:에서", "살")
+    assert japanese_binding({"なる"}).binds("adverbial", adjacent=True)  # the rule syntax-swap uses too
+    assert korean_binding("되").binds("subject", adjacent=True) and korean_binding("하").binds("object", adjacent=False)
+    assert not japanese_binding({"なる"}).binds("adverbial", adjacent=False) and not korean_binding("살").binds(
+        "adverbial", adjacent=True)
     # a plain sentence still reorders
     assert [m.text for m in reorderings("彼は東京で1990年に生まれた。", "ja")]
 

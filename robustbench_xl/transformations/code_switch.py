@@ -27,8 +27,8 @@ and in Chinese often a piece of a transliterated name (汤顿河 "Taunton River"
 Where a switch lands (since recipe v2): a replacement that starts or ends in a Latin letter or digit
 may not touch another Latin letter or digit (two switched neighbours in unspaced zh/ja text glued
 into ``schoollocated``), and a switched katakana word may not touch katakana (it was a piece of a
-longer katakana run, i.e. of a transcribed name: メイスフィールド -> メイスfield). Korean switches whole eojeol or their
-common-noun stem, so a Hangul transcription is never cut.
+longer katakana run, i.e. of a transcribed name: メイスフィールド -> メイスfield). Korean switches
+whole eojeol or their common-noun stem, so a Hangul transcription is never cut.
 
 Never switched: numbers, names (capitalised mid-sentence words via ``ProtectedWords`` in the
 recipe; ko/ja/zh proper nouns by the language's analyser here), words the dictionary maps to
@@ -211,7 +211,8 @@ class CodeSwitch(_WordSwap):
             for replacement in self.replacements(words[i], position == 0):
                 child = current_text.replace_word_at_index(i, replacement)
                 # A switch that glues onto a Latin word or splits a katakana run adds no free-standing copy.
-                if free_standing(child.text, replacement, words[i]) > free_standing(current_text.text, replacement, words[i]):
+                before = free_standing(current_text.text, replacement, words[i])
+                if free_standing(child.text, replacement, words[i]) > before:
                     out.append(child)
         return out
 

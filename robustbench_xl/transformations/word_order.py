@@ -54,7 +54,7 @@ from ..lang.names import NAME_SEPARATORS, is_protected
 from ..offline import import_textattack
 from .base import rng_for
 from .syntax import rules
-from .syntax.moves_cjk import korean_verb_stem
+from .syntax.moves_cjk import Predicate, japanese_binding, korean_binding, korean_verb_stem
 from .word_order_rules import Move, chinese_swaps, latin_moves
 
 _Transformation = import_textattack().transformations.Transformation
@@ -69,7 +69,8 @@ class Chunk:
     end: int
     kind: str
     mark: str = ""
-    lemma: str = ""  # a predicate's verb stem (ko) or dictionary form (ja), for the complement rule
+    role: str = ""  # an arg's role (subject, object, topic, adverbial)
+    binding: Predicate | None = None  # a predicate's: which phrase right before it belongs with it
 
 
 # -- Korean ---------------------------------------------------------------------------------------
@@ -97,16 +98,19 @@ def korean_chunks(text: str) -> list[Chunk]:
                 (last.tag == "JKB" and last.text not in _KO_COMITATIVE):
             mark = _KO_ARG.get(last.tag) or ("topic" if last.tag == "JX" else "adverbial:" + last.text)
             kind = "arg" if len(parts) > 1 else "stop"
-        elif tags & {"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"} and last.tag in ("EF", "EC"):
-            kind, mark = ("pred-final" if last.tag == "EF" else "pred-conn"), korean_verb_stem(surface)
-        elif last.tag in ("MAG", "MAJ"):
-            kind, mark = "adv", ""
+            chunks.append(Chunk(start, core_end, kind, mark, mark.split(":")[0]))
+            continue
+        if tags & {"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"} and last.tag in ("EF", "EC"):
+            chunks.append(Chunk(start, core_end, "pred-final" if last.tag == "EF" else "pred-conn",
+                                binding=korean_binding(korean_verb_stem(surface))))
+            continue
+        if last.tag in ("MAG", "MAJ"):
+            kind = "adv"
         elif all(m.tag in _KO_MOD_TAGS for m in parts) and last.tag != "JKB":
-            kind, mark = "mod", ""
+            kind = "mod"
         else:
-            kind, mark = "stop", ""  # relative clauses (ETM), nominalised verbs, anything unclear
-        chunks.append(Chunk(start, core_end, kind, mark if kind == "arg" else "",
-                            mark if kind.startswith("pred") else ""))
+            kind = "stop"  # relative clauses (ETM), nominalised verbs, anything unclear
+        chunks.append(Chunk(start, core_end, kind))
     return chunks
 
 
@@ -142,7 +146,7 @@ def japanese_chunks(text: str) -> list[Chunk]:
             if particles in ("に", "を") and k < n and tokens[k][4] in _JA_COMPOUND_PARTICLE_VERBS:
                 chunks.append(Chunk(start, tokens[k - 1][3], "stop"))  # 〜によって, 〜を通じて: not a case
             elif particles in _JA_CASE:
-                chunks.append(Chunk(start, tokens[k - 1][3], "arg", particles))
+                chunks.append(Chunk(start, tokens[k - 1][3], "arg", particles, rules.JA_PARTICLES.get(particles, "")))
             elif particles in ("の", "と"):
                 chunks.append(Chunk(start, tokens[k - 1][3], "mod"))
             elif k == j and j < n and tokens[j][1][0] in _JA_PRED:
@@ -177,7 +181,7 @@ def _ja_predicate(tokens, i: int, chunks: list[Chunk]) -> int:
         kind = "pred-conn"
     else:
         kind = "stop"  # e.g. a verb modifying the next noun: a relative clause
-    chunks.append(Chunk(start, tokens[j - 1][3], kind, lemma=tokens[i][4]))
+    chunks.append(Chunk(start, tokens[j - 1][3], kind, binding=japanese_binding({tokens[i][4]})))
     return j
 
 
@@ -207,23 +211,10 @@ def case_marked_swaps(text: str, chunks: list[Chunk]) -> list[Move]:
         ends = [c.kind for c in rest if c.kind not in ("arg", "mod", "adv")][:1]
         if ends not in (["pred-final"], ["pred-conn"]):
             continue
-        if rest[0].kind.startswith("pred") and bound_to_verb(chunks[b2].mark, rest[0].lemma):
-            continue  # 中心に なっている, 친구가 되었다: the phrase is part of its verb, not an argument
+        if rest[0].binding is not None and rest[0].binding.binds(chunks[b2].role, adjacent=True):
+            continue  # 中心に なっている, 주장이 되었다: the phrase belongs with its verb (syntax-swap's rule)
         out.append(Move.swap(text, (chunks[a1].start, chunks[b1].end), (chunks[a2].start, chunks[b2].end)))
     return out
-
-
-def bound_to_verb(mark: str, lemma: str) -> bool:
-    """Whether a phrase closed by ``mark`` right before a verb with this stem/dictionary form belongs
-    to the verb (the complement of なる/되다/불과하다, the object of a light verb: 중심이 되다,
-    中心になる, 기겁을 하다, 勉強をする); the word lists are syntax-swap's (:mod:`.syntax.rules`)."""
-    if mark in ("に", "には", "を"):
-        return lemma in rules.JA_COMPLEMENT_VERBS or (mark == "を" and lemma in rules.JA_LIGHT_VERBS)
-    if mark == "object":
-        return lemma in rules.KO_LIGHT_VERBS
-    if mark == "subject":
-        return lemma in rules.KO_BECOME
-    return mark.startswith("adverbial:") and lemma in rules.KO_COMPLEMENT_VERBS
 
 
 # -- the transformation ---------------------------------------------------------------------------

@@ -156,32 +156,52 @@ def japanese_lemmas(s: Sent, h: int) -> set[str]:
 @dataclass(frozen=True)
 class Predicate:
     """What a predicate binds: ``light`` (its object belongs with it: 기겁을 하다), ``complement``
-    (the phrase right before it belongs with it: 55 일에 불과하다, 山場になる) for ``bound_roles``."""
+    (the phrase right before it belongs with it: 55 일에 불과하다, 山場になる) for ``bound_roles``.
+    Word-order asks the same question of its chunks (:func:`korean_binding`, :func:`japanese_binding`)."""
 
     light: bool
     complement: bool
     bound_roles: tuple[str, ...] = ("adverbial",)
 
+    def binds(self, role: str, adjacent: bool) -> bool:
+        """Whether a phrase of ``role`` belongs with this predicate (``adjacent``: right before it)."""
+        return (self.light and role == "object") or (self.complement and adjacent and role in self.bound_roles)
 
-def _korean_predicate(s: Sent, h: int) -> Predicate:
-    stem = korean_verb_stem(s.tok(h).text)
+
+def korean_binding(stem: str) -> Predicate:
+    """What the Korean predicate with verb stem ``stem`` (kiwipiepy: 되, 불과하, 하) binds."""
     return Predicate(stem in rules.KO_LIGHT_VERBS, stem in rules.KO_COMPLEMENT_VERBS,
                      ("adverbial", "subject") if stem in rules.KO_BECOME else ("adverbial",))
 
 
-def _japanese_predicate(s: Sent, h: int) -> Predicate:
-    lemmas = japanese_lemmas(s, h)
+def japanese_binding(lemmas: set[str]) -> Predicate:
+    """What the Japanese predicate with these dictionary forms (なる, する) binds."""
     return Predicate(bool(lemmas & rules.JA_LIGHT_VERBS), bool(lemmas & rules.JA_COMPLEMENT_VERBS))
 
 
+def _korean_predicate(s: Sent, h: int) -> Predicate:
+    return korean_binding(korean_verb_stem(s.tok(h).text))
+
+
+def _japanese_predicate(s: Sent, h: int) -> Predicate:
+    return japanese_binding(japanese_lemmas(s, h))
+
+
+def _japanese_dated(stem: str, particle: str) -> bool:
+    return particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS
+
+
+def _korean_dated(stem: str, particle: str) -> bool:
+    return particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS)
+
+
 def _korean_frontable(s: Sent, p: Phrase) -> bool:
-    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
-    return p.particle in rules.KO_FRONTABLE or (p.particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS))
+    return p.particle in rules.KO_FRONTABLE or _korean_dated(phrase_text(s, p.a, p.b)[: -len(p.particle)], p.particle)
 
 
 def _japanese_frontable(s: Sent, p: Phrase) -> bool:
-    stem = phrase_text(s, p.a, p.b)[: -len(p.particle)]
-    return p.particle in rules.JA_FRONTABLE or (p.particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS)
+    return p.particle in rules.JA_FRONTABLE or _japanese_dated(phrase_text(s, p.a, p.b)[: -len(p.particle)],
+                                                               p.particle)
 
 
 def frontable(s: Sent, p: Phrase, lang: str) -> bool:
@@ -193,7 +213,6 @@ def _phrases(s: Sent, h: int, lang: str) -> list[Phrase]:
     out = []
     grammar = GRAMMARS[lang]
     predicate = grammar.predicate(s, h)
-    light, complement, bound_roles = predicate.light, predicate.complement, predicate.bound_roles
     for d in s.kids[h]:
         if d > h or base(s.tok(d).deprel) not in rules.KO_JA_MOVABLE:
             continue
@@ -203,7 +222,7 @@ def _phrases(s: Sent, h: int, lang: str) -> list[Phrase]:
         if grammar.copula_complement(s, *sp):
             continue  # 이스라엘인이 아닌: the 이/가 complement of 아니다/되다, whatever the parse says
         mark = grammar.particle(s, d, sp)
-        if not mark or (light and mark[0] == "object") or (complement and sp[1] + 1 == h and mark[0] in bound_roles):
+        if not mark or predicate.binds(mark[0], adjacent=sp[1] + 1 == h):
             continue  # 기겁을 하였다, 55 일에 불과하였다: the phrase belongs with its verb
         out.append(Phrase(d, sp[0], sp[1], *mark))
     return sorted(out, key=lambda p: p.a)
@@ -214,14 +233,9 @@ def _next_to_become(s: Sent, a: int, b: int) -> bool:
         (b < s.n and korean_verb_stem(s.tok(b + 1).text) in rules.KO_BECOME)
 
 
-def _japanese_dated(stem: str, particle: str) -> bool:
-    return particle in ("に", "には") and stem[-1:] in rules.JA_TIME_CHARS
-
-def _korean_dated(stem: str, particle: str) -> bool:
-    return particle in ("에", "에는") and stem.endswith(rules.KO_TIME_NOUNS)
-
 def _korean_clause_ending(s: Sent, d: int) -> bool:
     return _last_tag(s.tok(d).text).startswith(("EC", "EF", "ETN", "ETM"))  # 포함해, 했고, 하기, 있는
+
 
 def _japanese_clause_ending(s: Sent, d: int) -> bool:
     return any(base(s.tok(c).deprel) == "mark" for c in s.kids[d])  # 〜て, 〜ので, 〜ため
@@ -251,10 +265,13 @@ GRAMMARS = {
 }
 
 
+_TOPICS = ("は", "은", "는")  # plain topic particles (a topic that may be a second subject)
+
+
 def _role(p: Phrase) -> str:
     """A topic made of a place or time phrase (에는 에서는, には では) is that adverbial made the topic:
     it cannot be a second subject, so it counts as an adverbial here (since v3)."""
-    return "adverbial" if p.role == "topic" and p.particle not in ("은", "는", "は") else p.role
+    return "adverbial" if p.role == "topic" and p.particle not in _TOPICS else p.role
 
 
 def compatible(p: Phrase, q: Phrase) -> bool:
@@ -302,7 +319,7 @@ def _front_to_sentence_start(s: Sent, lang: str, h: int, runs: list[list[Phrase]
         q = run[0]
         if q.a == 1 or q.b + 1 >= h or not _dated_time_phrase(s, q, lang):
             continue
-        passed = {_root_child(s, i) for i in range(1, q.a)}
+        passed = {s.root_child(i) for i in range(1, q.a)}
         if any(d == s.root or _clause_like(s, d, lang) for d in passed):
             continue
         # A comma passed must close a topic (ティムは、); any other comma may end a list or a gapped
@@ -311,9 +328,6 @@ def _front_to_sentence_start(s: Sent, lang: str, h: int, runs: list[list[Phrase]
             continue
         out.append(_move(s, lang, Phrase(0, 1, 1, "", ""), q, "front"))
     return out
-
-
-_TOPICS = ("は", "은", "는")
 
 
 def _topic_comma_or_none(s: Sent, i: int) -> bool:
@@ -331,12 +345,6 @@ def _dated_time_phrase(s: Sent, q: Phrase, lang: str) -> bool:
     if not s.has_digit(q.a, q.b) or s.tok(q.dep).upos not in ("NOUN", "NUM", "PROPN"):
         return False
     return GRAMMARS[lang].dated_time(phrase_text(s, q.a, q.b)[: -len(q.particle)].rstrip(), q.particle)
-
-
-def _root_child(s: Sent, i: int) -> int:
-    while s.tok(i).head not in (0, s.root):
-        i = s.tok(i).head
-    return i
 
 
 def _clause_like(s: Sent, d: int, lang: str) -> bool:

@@ -102,7 +102,7 @@ def _in_range(s: Sent, a: int, b: int) -> bool:
     to 1995", "de 30 a 40 euros", "von 1990 bis 1995"): the two must not be separated."""
     for i in (a - 1, b + 1):
         if 1 <= i <= s.n and not s.is_punct(i):
-            j = _root_child_of(s, i)
+            j = s.root_child(i)
             sp = s.span(s.subtree(j))
             if j != s.root and base(s.tok(j).deprel) == "obl" and sp and s.has_digit(*sp) \
                     and {s.low(a), s.low(sp[0])} & rules.RANGE_WORDS:
@@ -110,16 +110,9 @@ def _in_range(s: Sent, a: int, b: int) -> bool:
     return False
 
 
-def _root_child_of(s: Sent, i: int) -> int:
-    """The ancestor of ``i`` that is a dependent of the root (or the root itself)."""
-    while s.tok(i).head not in (0, s.root):
-        i = s.tok(i).head
-    return i
-
-
 def _plain_start(s: Sent) -> bool:
     """The sentence starts with its subject, its verb, or the verb's auxiliaries or clitics."""
-    first = _root_child_of(s, 1)
+    first = s.root_child(1)
     t = s.tok(first)
     return first == s.root or base(t.deprel) in ("nsubj", "expl", "aux", "cop") or \
         (base(t.deprel) in ("obj", "iobj") and t.upos == "PRON")
@@ -129,7 +122,7 @@ def _subject_first(s: Sent, lang: str, i: int) -> bool:
     """Word ``i`` may start the sentence once the fronted phrase is gone: the subject, or in es
     (subjects are often dropped) and en (questions, imperatives) the verb or its auxiliary.
     French "En 1979 suit l'album" has its subject inverted after the fronted phrase: left alone."""
-    j = _root_child_of(s, i)
+    j = s.root_child(i)
     rel = base(s.tok(j).deprel)
     if rel in ("nsubj", "expl"):
         return True
@@ -229,7 +222,7 @@ def german_moves(s: Sent, kinds) -> list[Move | None]:
                 out.append(how and rewrite(s, "de", order, {1: how, a: "upper"}, "front",
                                            f"front {s.tok(d).deprel} '{phrase_text(s, a, b)}' (inversion)"))
     elif f > 1 and ssp[0] == f + 1 and "postpose" in kinds:
-        d = _root_child_of(s, 1)
+        d = s.root_child(1)
         sp = adjunct(s, d, "de", free_prepositions=True)
         if sp and sp[0] == 1 and sp[1] + 1 == f and not _other_clauses(s, d):
             a, b = sp

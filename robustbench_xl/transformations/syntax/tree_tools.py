@@ -133,6 +133,12 @@ class Sent:
         t = self.tok(i)
         return base(t.deprel) in rules.CLAUSAL or (base(t.deprel) == "conj" and t.upos in ("VERB", "AUX"))
 
+    def root_child(self, i: int) -> int:
+        """The ancestor of ``i`` that is a dependent of the root (or the root itself)."""
+        while self.tok(i).head not in (0, self.root):
+            i = self.tok(i).head
+        return i
+
     def is_comma(self, i: int) -> bool:
         return 1 <= i <= self.n and self.tok(i).text in rules.COMMAS
 
