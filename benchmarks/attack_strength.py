@@ -8,7 +8,8 @@ the smallest budget and checks it). Besides the shipped recipes, ``all-greedy`` 
 its earlier search (``greedy``: every candidate of every word at each step) so that the search change
 is measured on the same candidates. Printed: one table per language (recipes x budgets, with n
 attacked and mean queries per attacked pair), then whether ``all`` is at least the best single
-recipe at every budget.
+recipe at every budget. ``queries`` is the mean over attacked pairs (a failed pair spends what the
+search tries), ``q/flip`` the mean over the pairs flipped within the largest budget.
 
     python benchmarks/attack_strength.py                                   # ko ja zh de, n=30, the budgets
     python benchmarks/attack_strength.py --langs ko --recipes char-noise,all --n 10 --verify
@@ -55,6 +56,7 @@ def success_by_budget(rows: list[dict], budgets: list[int]) -> dict:
     attacked = [r for r in rows if r["status"] in ("succeeded", "failed")]
     flipped = [r["queries"] for r in attacked if r["status"] == "succeeded"]
     return {"n": len(attacked), "mean_queries": sum(r["queries"] for r in attacked) / max(1, len(attacked)),
+            "queries_per_flip": sum(flipped) / len(flipped) if flipped else None,
             "rate": {b: sum(q <= b for q in flipped) / len(attacked) if attacked else None for b in budgets}}
 
 
@@ -90,14 +92,15 @@ def main() -> None:
                   f"read from the budget-{budgets[-1]} run {first['rate'][budgets[0]]:.3f}")
     print(f"\nmodel {args.model}, n={args.n} pairs per cell (seed {args.seed}); success rate over attacked pairs (%)")
     for lang in langs:
-        print(f"\n{lang:<14}{'n':>4}" + "".join(f"{'B=' + str(b):>8}" for b in budgets) + f"{'queries':>9}{'wall s':>8}")
+        print(f"\n{lang:<14}{'n':>4}" + "".join(f"{'B=' + str(b):>8}" for b in budgets) + f"{'queries':>9}{'q/flip':>8}{'wall s':>8}")
         for recipe in recipes:
             cell = table.get((lang, recipe))
             if cell is None:
                 print(f"{recipe:<14}{'-':>4}   (recipe does not support {lang})")
                 continue
             print(f"{recipe:<14}{cell['n']:>4}" + "".join(f"{100 * cell['rate'][b]:>8.1f}" for b in budgets)
-                  + f"{cell['mean_queries']:>9.1f}{cell['wall_s']:>8.1f}")
+                  + f"{cell['mean_queries']:>9.1f}" + (f"{cell['queries_per_flip']:>8.1f}" if cell.get(
+                      "queries_per_flip") is not None else f"{'-':>8}") + f"{cell['wall_s']:>8.1f}")
         singles = [table[(lang, r)] for r in recipes if r in SINGLE and (lang, r) in table]
         if (lang, "all") in table and singles:
             best = {b: max(c["rate"][b] for c in singles) for b in budgets}

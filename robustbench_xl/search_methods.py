@@ -34,44 +34,87 @@ _SUCCEEDED = _ta.goal_function_results.GoalFunctionResultStatus.SUCCEEDED
 
 
 class WordImportanceWithMoves(_WIR):
-    def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]"):
+    def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]", first_pass: int | None = None):
         super().__init__(wir_method=wir_method, unk_token=unk_token)
-        self._has_moves = False
+        if first_pass is not None and (isinstance(first_pass, bool) or not isinstance(first_pass, int)
+                                       or first_pass < 1):
+            raise ValueError(f"first_pass must be a positive number of candidates, got {first_pass!r}")
+        self.first_pass = first_pass
+        self._composite = self._has_moves = False
 
     def check_transformation_compatibility(self, transformation) -> bool:
         from .transformations.composite import FamilyComposite
 
         if isinstance(transformation, FamilyComposite):
+            self._composite = True
             self._has_moves = transformation.has_family("move")
             return True
+        if self.first_pass is not None:
+            return False  # the passes need a FamilyComposite's candidate windows
         return super().check_transformation_compatibility(transformation)
 
     def perform_search(self, initial_result):
-        if not self._has_moves:
+        if not self._composite:
             return super().perform_search(initial_result)
         original = initial_result.attacked_text
-        attack_transformations = self.get_transformations  # the Attack's, with its constraints and cache
-        current = initial_result
-        moves = attack_transformations(original, original_text=original, families="move")
-        if moves:
-            results, search_over = self.get_goal_results(moves)
-            best = max(results, key=lambda r: r.score) if results else None
-            if best is not None and best.score > current.score:
-                current = best
-            if search_over or current.goal_status == _SUCCEEDED:
-                return current
-
-        def word_edits(text, original_text=None, **kwargs):
-            return attack_transformations(text, original_text=original, families="word", **kwargs)
-
-        self.get_transformations = word_edits
+        attack_transformations, pay = self.get_transformations, self.get_goal_results  # the Attack's
+        self.get_goal_results = _paid_once(pay, self._budget_spent)
         try:
-            return super().perform_search(current)
+            moved = None
+            moves = attack_transformations(original, original_text=original, families="move") \
+                if self._has_moves else []
+            if moves:
+                results, search_over = self.get_goal_results(moves)
+                best = max(results, key=lambda r: r.score) if results else initial_result
+                if best.score > initial_result.score:
+                    if search_over or best.goal_status == _SUCCEEDED:
+                        return best
+                    moved = best
+            # Word edits start from the unedited pair: a move that does not flip the pair on its own
+            # spends much of the edit budget (it changes about 2 min(k, j) aligned words).
+            passes = [(initial_result, (0, self.first_pass))] if self.first_pass else []
+            passes.append((initial_result, None))
+            if moved is not None:
+                passes.append((moved, None))
+            best = initial_result
+            for start, window in passes:
+                self.get_transformations = _word_edits(attack_transformations, original, window)
+                result = super().perform_search(start)
+                best = result if result.score > best.score else best
+                if best.goal_status == _SUCCEEDED or self._budget_spent():
+                    break
+            return best
         finally:
-            self.get_transformations = attack_transformations
+            self.get_transformations, self.get_goal_results = attack_transformations, pay
+
+    def _budget_spent(self) -> bool:
+        goal = self.goal_function
+        return goal.query_budget is not None and goal.num_queries >= goal.query_budget
 
     def extra_repr_keys(self):
         return ["wir_method"]
+
+
+def _word_edits(attack_transformations, original, window):
+    """The Attack's word candidates (constraints measured against ``original``) in ``window``."""
+    def word_edits(text, original_text=None, **kwargs):
+        return attack_transformations(text, original_text=original, families="word", window=window, **kwargs)
+    return word_edits
+
+
+def _paid_once(pay, budget_spent):
+    """``get_goal_results`` that pays one query per distinct text in a search: a later pass asks
+    again for the texts an earlier one queried (the ranking, the first 8 typos of the first word)."""
+    answers = {}
+
+    def get_goal_results(texts):
+        new = [t for t in dict.fromkeys(texts) if t not in answers]
+        search_over = False
+        if new:
+            results, search_over = pay(new)  # the goal function cuts ``new`` at the query budget
+            answers.update((r.attacked_text, r) for r in results)
+        return [answers[t] for t in texts if t in answers], search_over or budget_spent()
+    return get_goal_results
 
 
 __all__ = ["WordImportanceWithMoves"]

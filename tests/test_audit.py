@@ -43,7 +43,7 @@ def results(tmp_path_factory, xlmr_checkpoint):
 def test_all_recipe_attacks_end_to_end(results):
     root, summaries = results
     for summary, lang in zip(summaries, ("ko", "de")):
-        assert summary["complete"] and summary["recipe"] == {"name": "all", "version": 6}
+        assert summary["complete"] and summary["recipe"] == {"name": "all", "version": 7}
         counts = summary["counts"]
         assert counts["succeeded"] + counts["failed"] + counts["skipped"] == 3
         for line in (root / "tiny-xlmr" / lang / "all" / "examples.jsonl").read_text().splitlines():

@@ -32,7 +32,7 @@ def test_all_lists_every_family_and_builds_them_per_language():
     from robustbench_xl.transformations.syntax.swap import SyntaxSwap
 
     recipe = load_recipe("all")
-    assert recipe.version == 6  # v6: code-switch 2, word-order 3, syntax-swap 3 (v5: wir-with-moves search)
+    assert recipe.version == 7  # v7: two passes, 12 typos (v6: code-switch 2, word-order 3, syntax-swap 3; v5: wir-with-moves)
     parts = [p["type"] for p in recipe.transformation["parts"]]
     assert parts == ["char-noise", "word-order", "syntax-swap", "code-switch", "pivot-synonym"]
     _parser_or_skip("ko")

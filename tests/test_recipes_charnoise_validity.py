@@ -42,7 +42,7 @@ def test_recipe_v3_states_the_new_guarantee():
     recipe = load_recipe("char-noise")
     assert recipe.version == 3
     assert "never spells another real word" in recipe.label_preservation
-    assert load_recipe("all").version == 6  # all composes char-noise's transformation
+    assert load_recipe("all").version == 7  # all composes char-noise's transformation
 
 
 # -- class 2: a typo that lands on another real word ----------------------------------------------

@@ -8,6 +8,12 @@ their cosine is at least ``threshold``. Only the columns that changed are compar
 sentence of the pair is identical by construction); with several changed columns the lowest cosine
 counts. Embeddings are computed in batches and cached per text.
 
+``substitutions_only: true`` checks only the edits of transformations that put other words in
+(``substitutes_words = True``: code-switch, pivot-synonym): a typo or a reordering keeps the words
+and cannot drift off topic, and a recipe that mixes them (``all``) should not refuse a typo that
+char-noise alone accepts. TextAttack passes candidates of other transformations through unchecked
+(``Constraint.check_compatibility`` on the candidate's last transformation).
+
 Languages: all seven (USE v3 covers 16 languages and embeds them in one space, so a code-switched
 sentence is compared with its original across languages).
 
@@ -21,6 +27,8 @@ Example (recipe YAML)::
     constraints:
       - type: use-similarity
         params: {threshold: 0.8}
+      - type: use-similarity
+        params: {threshold: 0.85, substitutions_only: true}   # all v7
 """
 
 from __future__ import annotations
@@ -52,12 +60,16 @@ class USESimilarity(_SentenceEncoder):
     """Cosine of multilingual USE embeddings of the edited sentence(s) must reach ``threshold``."""
 
     def __init__(self, threshold: float = 0.8, compare_against_original: bool = True, threads: int = 1,
-                 cache_size: int = 50_000):
+                 cache_size: int = 50_000, substitutions_only: bool = False):
         super().__init__(threshold=threshold, metric="cosine", compare_against_original=compare_against_original,
                          window_size=None)
+        self.substitutions_only = bool(substitutions_only)
         self.threads = threads
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def check_compatibility(self, transformation) -> bool:
+        return not self.substitutions_only or getattr(transformation, "substitutes_words", False)
 
     @property
     def model(self):
@@ -106,4 +118,4 @@ class USESimilarity(_SentenceEncoder):
         return state
 
     def extra_repr_keys(self):
-        return ["threshold", "compare_against_original"]
+        return ["threshold", "compare_against_original", "substitutions_only"]

@@ -115,6 +115,8 @@ class Switch:
 class CodeSwitch(_WordSwap):
     """TextAttack ``WordSwap`` replacing words by dictionary translations (see the module card)."""
 
+    substitutes_words = True  # puts other words in: use-similarity's substitutions_only checks these
+
     def __init__(self, lang: str, seed: int = 0, target_lang: str | None = None, dictionary: str | None = None,
                  max_candidates: int = 4, use_lemmas: bool = True):
         super().__init__()

@@ -5,15 +5,19 @@ Card
   candidates, duplicates dropped, in part order) plus one keyword, ``families``: ``"word"`` keeps the
   parts that edit one word at a time (char-noise, code-switch, pivot-synonym), ``"move"`` the parts
   that move phrases (word-order, syntax-swap: a part whose class says ``edit_family = "move"``),
-  ``None`` all of them. A search uses it to rank words for the word parts and to try the moves as
+  ``None`` all of them; and ``window=(start, stop)``, which keeps only that slice of each part's own
+  candidate list (a search's first pass may try a part's first 8 typos of a word, a later one all 12). A search uses it to rank words for the word parts and to try the moves as
   whole-sentence candidates (:class:`robustbench_xl.search_methods.WordImportanceWithMoves`): a move
   touches several words, so a word-by-word search would never propose it.
 - Languages: whatever the parts support (the recipe keeps the parts of the attacked language).
-- Limits: the keyword is not passed on to the parts; a part without ``edit_family`` is a word part.
+- Limits: the keywords are not passed on to the parts; a part without ``edit_family`` is a word part.
+  A window slices each part's list before duplicates across parts are dropped; it is meant for a
+  call on one word (``indices_to_modify=[i]``), where a part's list is that word's candidates.
 - Example::
 
       composite = FamilyComposite([CharNoise("ko"), WordOrder("ko")])
       moves = composite(attacked_text, families="move")     # only WordOrder's candidates
+      first = composite(attacked_text, families="word", indices_to_modify=[3], window=(0, 8))
 """
 
 from __future__ import annotations
@@ -30,13 +34,17 @@ def edit_family(transformation) -> str:
 
 
 class FamilyComposite(_Composite):
-    def __call__(self, *args, families: str | None = None, **kwargs):
+    def __call__(self, *args, families: str | None = None, window: tuple[int, int | None] | None = None,
+                 **kwargs):
         if families is not None and families not in FAMILIES:
             raise ValueError(f"families must be one of {FAMILIES} or None, got {families!r}")
+        if kwargs.get("return_indices"):
+            window = None  # the call asks which words a part may edit (a set), not for candidates
         parts = [t for t in self.transformations if families is None or edit_family(t) == families]
         seen, out = set(), []
         for part in parts:
-            for text in part(*args, **kwargs):
+            found = part(*args, **kwargs)
+            for text in (found if window is None else found[window[0]:window[1]]):
                 if text not in seen:
                     seen.add(text)
                     out.append(text)

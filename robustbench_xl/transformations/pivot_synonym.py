@@ -59,6 +59,8 @@ def _initial_case_like(original: str, replacement: str) -> str:
 class PivotSynonym(_WordSwap):
     """TextAttack ``WordSwap`` replacing words by pivot-confirmed synonyms (see the module card)."""
 
+    substitutes_words = True  # puts other words in: use-similarity's substitutions_only checks these
+
     def __init__(self, lang: str, seed: int = 0, max_candidates: int = 6, min_pivots: int = 2,
                  max_synset_size: int = 4, max_fanout: int = 8, to_english: str | None = None,
                  from_english: str | None = None, wordnet: str | None = None):
