@@ -69,6 +69,9 @@ GOLDEN = {
         "Hier kann man zu (fast) jeder Tages - und Nachtzeit warm essen.": set(),  # "Tages-": a hyphen
         "Im Mai 2010 haben wir den Geburtstagsgutschein zum 67. meines Vaters eingelöst.": {
             ("postpose", "Wir haben im Mai 2010 den Geburtstagsgutschein zum 67. meines Vaters eingelöst.")},
+        # v3 Mittelfeld scramble: two adverbials after the finite verb trade places (the object and
+        # subject stay); "DasFahren" is the treebank's own typo (SpaceAfter=No on Das)
+        "DasFahren wir jetzt seit Jahren hin.": {("scramble", "DasFahren wir seit Jahren jetzt hin.")},
     },
     "en": {
         "Call me if you have time.": {("front", "If you have time, call me.")},
