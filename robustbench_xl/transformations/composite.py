@@ -2,12 +2,13 @@
 
 Card
 - What: ``FamilyComposite(parts)`` is TextAttack's ``CompositeTransformation`` (every part's
-  candidates, duplicates dropped, in part order) plus one keyword, ``families``: ``"word"`` keeps the
-  parts that edit one word at a time (char-noise, code-switch, pivot-synonym), ``"move"`` the parts
+  candidates, duplicates dropped, in part order) plus two keywords. ``families``: ``"word"`` keeps
+  the parts that edit one word at a time (char-noise, code-switch, pivot-synonym), ``"move"`` the parts
   that move phrases (word-order, syntax-swap: a part whose class says ``edit_family = "move"``),
-  ``None`` all of them; and ``window=(start, stop)``, which keeps only that slice of each part's own
-  candidate list (a search's first pass may try a part's first 8 typos of a word, a later one all 12). A search uses it to rank words for the word parts and to try the moves as
-  whole-sentence candidates (:class:`robustbench_xl.search_methods.WordImportanceWithMoves`): a move
+  ``None`` all of them. ``window=(start, stop)`` keeps only that slice of each part's own
+  candidate list (a search's first pass may try a word's first 8 typos, a later one all 12). A
+  search uses it to rank words for the word parts and to try the moves as whole-sentence
+  candidates (:class:`robustbench_xl.search_methods.WordImportanceWithMoves`): a move
   touches several words, so a word-by-word search would never propose it.
 - Languages: whatever the parts support (the recipe keeps the parts of the attacked language).
 - Limits: the keywords are not passed on to the parts; a part without ``edit_family`` is a word part.
